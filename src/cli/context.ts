@@ -1,0 +1,47 @@
+import type { KubeClient } from '../core/kube/client.ts';
+import { type GlobalArgs, clientOptions, connectionOptions } from './flags.ts';
+import type { Streams } from './printer.ts';
+import type { CommandContext } from './spec.ts';
+
+/**
+ * Builds what a command runs with. The Kubernetes client is created on first use, so commands that
+ * never talk to the cluster (and --help) never load it.
+ */
+export async function createContext(args: GlobalArgs, streams: Streams): Promise<CommandContext & { close(): void }> {
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    controller.abort();
+    // A command that is not streaming does not watch the signal; leave as kubectl does on Ctrl-C.
+    setTimeout(() => process.exit(130), 1000).unref();
+  };
+  process.once('SIGINT', onInterrupt);
+  const onRequest = args.verbose >= 6 ? (line: string) => streams.stderr(`I ${line}\n`) : undefined;
+  const options = clientOptions(args, onRequest);
+  let client: Promise<KubeClient> | undefined;
+  return {
+    kube() {
+      client ??= (async () => {
+        const [{ loadKubeconfig }, { KubeClient }] = await Promise.all([
+          import('../core/kube/kubeconfig.ts'),
+          import('../core/kube/client.ts'),
+        ]);
+        return KubeClient.create(loadKubeconfig(connectionOptions(args), streams.env), options);
+      })();
+      return client;
+    },
+    progress(line) {
+      streams.stderr(`${line}\n`);
+    },
+    now: () => new Date(),
+    signal: controller.signal,
+    close() {
+      process.removeListener('SIGINT', onInterrupt);
+      if (args.verbose >= 1 && client) {
+        void client.then(
+          (c) => streams.stderr(`I ${c.requests} API requests to ${c.server} (context "${c.context}")\n`),
+          () => undefined,
+        );
+      }
+    },
+  };
+}

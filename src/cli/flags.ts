@@ -1,0 +1,139 @@
+import type { Argv, Options } from 'yargs';
+import type { ClientOptions } from '../core/kube/client.ts';
+import type { ConnectionOptions } from '../core/kube/kubeconfig.ts';
+import { parseDuration } from '../core/duration.ts';
+import { usageError } from '../core/errors.ts';
+import type { ColourMode } from '../output/colour.ts';
+import type { OutputFormat } from '../output/result.ts';
+
+/** The flags every mimt command takes, as kubectl's cli-runtime names them. */
+export interface GlobalArgs {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  namespace?: string;
+  as?: string;
+  asGroup?: string[];
+  asUid?: string;
+  requestTimeout: string;
+  server?: string;
+  token?: string;
+  insecureSkipTlsVerify?: boolean;
+  certificateAuthority?: string;
+  output?: string;
+  noHeaders: boolean;
+  verbose: number;
+  color: ColourMode;
+}
+
+export const GLOBAL_GROUP = 'Kubernetes flags:';
+
+export function defineGlobalFlags(y: Argv): Argv {
+  return y
+    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file to use', group: GLOBAL_GROUP })
+    .option('context', { type: 'string', describe: 'The kubeconfig context to use', group: GLOBAL_GROUP })
+    .option('cluster', { type: 'string', describe: 'The kubeconfig cluster to use', group: GLOBAL_GROUP })
+    .option('user', { type: 'string', describe: 'The kubeconfig user to use', group: GLOBAL_GROUP })
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      describe: 'The namespace scope for this request',
+      group: GLOBAL_GROUP,
+    })
+    .option('as', { type: 'string', describe: 'Username to impersonate for the operation', group: GLOBAL_GROUP })
+    .option('as-group', {
+      type: 'string',
+      array: true,
+      describe: 'Group to impersonate; repeat for several',
+      group: GLOBAL_GROUP,
+    })
+    .option('as-uid', { type: 'string', describe: 'UID to impersonate for the operation', group: GLOBAL_GROUP })
+    .option('request-timeout', {
+      type: 'string',
+      default: '0',
+      describe: 'How long to wait for one server request (e.g. 1s, 2m); 0 waits forever',
+      group: GLOBAL_GROUP,
+    })
+    .option('server', {
+      alias: 's',
+      type: 'string',
+      describe: 'The address and port of the API server',
+      group: GLOBAL_GROUP,
+    })
+    .option('token', {
+      type: 'string',
+      describe: 'Bearer token for authentication to the API server',
+      group: GLOBAL_GROUP,
+    })
+    .option('insecure-skip-tls-verify', {
+      type: 'boolean',
+      describe: 'Do not verify the server certificate (insecure)',
+      group: GLOBAL_GROUP,
+    })
+    .option('certificate-authority', {
+      type: 'string',
+      describe: 'Path to a CA file for the server certificate',
+      group: GLOBAL_GROUP,
+    })
+    .option('verbose', {
+      alias: 'v',
+      type: 'number',
+      default: 0,
+      describe: 'Log level: 1 request count and stack traces, 6 every request',
+      group: GLOBAL_GROUP,
+    })
+    .option('color', {
+      type: 'string',
+      choices: ['auto', 'always', 'never'],
+      default: 'auto',
+      describe: 'Colour the output',
+      group: GLOBAL_GROUP,
+    });
+}
+
+/** -o/--output and --no-headers, for the commands that print listings. */
+export function outputFlags(formats: readonly OutputFormat[]): Record<string, Options> {
+  const shown = formats.filter((f) => f !== 'table');
+  return {
+    output: { alias: 'o', type: 'string', describe: `Output format: ${shown.join('|')}` },
+    'no-headers': { type: 'boolean', default: false, describe: 'Print tables without headers' },
+  };
+}
+
+export function outputFormat(value: string | undefined, formats: readonly OutputFormat[]): OutputFormat {
+  const format = (value ?? 'table') as OutputFormat;
+  if (!formats.includes(format)) {
+    const allowed = formats.filter((f) => f !== 'table').join(', ');
+    throw usageError(`invalid output format "${value}": use one of ${allowed}`);
+  }
+  return format;
+}
+
+export function connectionOptions(args: GlobalArgs): ConnectionOptions {
+  return {
+    kubeconfig: args.kubeconfig,
+    context: args.context,
+    cluster: args.cluster,
+    user: args.user,
+    namespace: args.namespace,
+    server: args.server,
+    token: args.token,
+    certificateAuthority: args.certificateAuthority,
+    insecureSkipTlsVerify: args.insecureSkipTlsVerify,
+  };
+}
+
+export function clientOptions(args: GlobalArgs, onRequest?: (line: string) => void): ClientOptions {
+  if ((args.asGroup?.length || args.asUid) && !args.as) {
+    throw usageError('--as-group and --as-uid need --as: the API server impersonates groups only of a user');
+  }
+  return {
+    requestTimeoutMs: parseDuration('request-timeout', args.requestTimeout),
+    impersonate:
+      args.as || args.asGroup?.length || args.asUid
+        ? { user: args.as, groups: args.asGroup, uid: args.asUid }
+        : undefined,
+    onRequest,
+  };
+}

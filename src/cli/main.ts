@@ -1,0 +1,127 @@
+import yargs, { type Argv } from 'yargs';
+import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
+import { colourEnabled } from '../output/colour.ts';
+import { render } from '../output/render.ts';
+import { createContext } from './context.ts';
+import { type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat } from './flags.ts';
+import { type Streams, printError, writeOut } from './printer.ts';
+import { COMMANDS } from './registry.ts';
+import type { CommandSpec } from './spec.ts';
+import { normalizeVerbosity } from './verbosity.ts';
+
+const SUITE = 'kubectl mimt';
+
+function wrapWidth(streams: Streams): number {
+  return Math.min(110, streams.columns ?? 100);
+}
+
+/** yargs' own wording for unknown options becomes kubectl's: "unknown flag: --foo". */
+function translateYargsMessage(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) {
+    const names = (unknown[1] as string).split(', ');
+    const name = names[0] as string;
+    const asFlag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+    return asFlag ? `unknown flag: ${asFlag.split('=')[0]}` : `unexpected argument "${name}"`;
+  }
+  const choice = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(message.replace(/\n/g, ' '));
+  if (choice) return `invalid value ${choice[2]?.trim()} for --${choice[1]}: use one of ${choice[3]?.trim()}`;
+  return message.replace(/\n+/g, ' ');
+}
+
+function buildParser<O>(spec: CommandSpec<O>, argv: string[], streams: Streams): Argv {
+  const y = yargs(argv)
+    .scriptName(`${SUITE} ${spec.name}`)
+    .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
+    .parserConfiguration({ 'boolean-negation': false, 'strip-aliased': true, 'halt-at-non-option': false })
+    .strictOptions()
+    .help('help')
+    .alias('help', 'h')
+    .version(false)
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .wrap(wrapWidth(streams))
+    .fail((message, error) => {
+      throw error ?? usageError(translateYargsMessage(message, argv));
+    });
+  for (const [command, explanation] of spec.examples) y.example(command, explanation);
+  const flags = { ...spec.flags, ...outputFlags(spec.formats) };
+  // The command's own flags first, then the kubectl flags every command shares.
+  return defineGlobalFlags(y.options(flags).group(['help', ...Object.keys(flags)], 'Flags:'));
+}
+
+async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Streams): Promise<number> {
+  let helpText = '';
+  const args = (await buildParser(spec, argv, streams).parseAsync(argv, {}, (_err, _argv, output) => {
+    helpText = output;
+  })) as unknown as GlobalArgs & Record<string, unknown>;
+  if (args.help) {
+    writeOut(streams, `${helpText.trimEnd()}\n`);
+    return EXIT.ok;
+  }
+  const format = outputFormat(args.output, spec.formats);
+  const options = spec.options(args, format);
+  const context = await createContext(args, streams);
+  try {
+    const result = await spec.run(options, context);
+    const colour = colourEnabled(args.color, Boolean(streams.stdoutIsTTY), streams.env);
+    const rendered = render(result, { format, noHeaders: args.noHeaders, colour });
+    writeOut(streams, rendered.stdout);
+    for (const line of rendered.stderr) streams.stderr(`${line}\n`);
+    return result.exitCode ?? EXIT.ok;
+  } finally {
+    context.close();
+  }
+}
+
+function suiteHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}   ${c.summary}`);
+  return [
+    'mimt manages multi-instance tenants: one isolated instance of an application per tenant namespace.',
+    '',
+    'Usage:',
+    `  ${SUITE} <command> [flags]`,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Use "${SUITE} <command> --help" for more about a command.`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs one command of the suite and returns the exit code. `fixed` names the command for the
+ * per-command executables (kubectl-mimt-ls); the dispatcher (kubectl-mimt) takes it from argv.
+ */
+export async function main(fixed: string | undefined, rawArgv: readonly string[], streams: Streams): Promise<number> {
+  const argv = normalizeVerbosity(rawArgv);
+  const verbose = Number(/^--verbose=(\d+)$/.exec(argv.findLast((a) => a.startsWith('--verbose=')) ?? '')?.[1] ?? 0);
+  let name = fixed;
+  let rest = argv;
+  try {
+    if (name === undefined) {
+      const index = argv.findIndex((a) => !a.startsWith('-'));
+      if (index === -1) {
+        const asked = argv.includes('--help') || argv.includes('-h');
+        (asked ? (text: string) => writeOut(streams, text) : streams.stderr)(suiteHelp());
+        return asked ? EXIT.ok : EXIT.usage;
+      }
+      name = argv[index] as string;
+      rest = [...argv.slice(0, index), ...argv.slice(index + 1)];
+    }
+    const entry = COMMANDS[name];
+    if (!entry) {
+      throw usageError(`unknown command "${name}" for "${SUITE}"`, `Run '${SUITE} --help' for the commands.`);
+    }
+    return await runCommand(await entry.load(), rest, streams);
+  } catch (error) {
+    if (error instanceof MimtError && error.kind === 'usage' && error.hint === undefined && name) {
+      printError(streams, usageError(error.message, `See '${SUITE} ${name} --help' for usage.`), verbose);
+    } else {
+      printError(streams, error, verbose);
+    }
+    return exitCodeOf(error);
+  }
+}

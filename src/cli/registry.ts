@@ -1,0 +1,9 @@
+import type { CommandSpec } from './spec.ts';
+
+/** Every command of the suite, loaded on demand so that one command never pays for another. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec<never>> }> = {
+  ls: {
+    summary: 'List tenants and their state, or show one tenant in detail',
+    load: async () => (await import('./commands/ls.ts')).default as CommandSpec<never>,
+  },
+};

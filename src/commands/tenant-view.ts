@@ -1,0 +1,102 @@
+import type { ReleaseRecord } from '../core/helm/records.ts';
+import type { KubeObject } from '../core/kube/objects.ts';
+import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
+import type { Tenant } from '../core/tenant/contract.ts';
+import type { Inventory } from '../core/tenant/inventory.ts';
+import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
+import { type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
+
+export const API_VERSION = 'mimt.io/v1alpha1';
+
+export interface QuotaUse {
+  used: number;
+  hard: number;
+}
+
+/** One tenant joined with its release, pods and quota: what `ls` shows and prints as JSON. */
+export interface TenantView {
+  tenant: Tenant;
+  release?: ReleaseRecord;
+  pods: PodSummary;
+  status: TenantStatus;
+  quota: Record<string, QuotaUse>;
+}
+
+function quotaUse(quotas: KubeObject[]): Record<string, QuotaUse> {
+  const use: Record<string, QuotaUse> = {};
+  for (const quota of quotas) {
+    const status = quota.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
+    for (const [resource, hardText] of Object.entries(status?.hard ?? {})) {
+      const hard = parseQuantity(hardText);
+      const used = parseQuantity(status?.used?.[resource] ?? '0');
+      // With several quotas on one resource the tightest one is the one that bites.
+      if (
+        hard !== undefined &&
+        used !== undefined &&
+        (use[resource] === undefined || hard < (use[resource] as QuotaUse).hard)
+      ) {
+        use[resource] = { used, hard };
+      }
+    }
+  }
+  return use;
+}
+
+function releaseOf(tenant: Tenant, releases: ReleaseRecord[]): ReleaseRecord | undefined {
+  return releases.find((r) => r.name === tenant.release);
+}
+
+export function viewTenants(inventory: Inventory): TenantView[] {
+  return inventory.tenants.map((tenant) => {
+    const release = releaseOf(tenant, inventory.releases.get(tenant.namespace) ?? []);
+    const pods = summarizePods(inventory.pods.get(tenant.namespace) ?? []);
+    const chart = tenant.chart ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
+    return {
+      tenant: { ...tenant, chart },
+      release,
+      pods,
+      status: tenantStatus(tenant, release, pods),
+      quota: quotaUse(inventory.quotas.get(tenant.namespace) ?? []),
+    };
+  });
+}
+
+/** `1200m/4 (30%)`; `1200m` without a quota; `-` when nothing is known. */
+export function formatQuotaUse(use: QuotaUse | undefined, format: (n: number) => string): string {
+  if (!use) return '-';
+  const share = use.hard > 0 ? ` (${Math.round((use.used / use.hard) * 100)}%)` : '';
+  return `${format(use.used)}/${format(use.hard)}${share}`;
+}
+
+export const formatRequestsCpu = (view: TenantView): string => formatQuotaUse(view.quota['requests.cpu'], formatCpu);
+export const formatRequestsMemory = (view: TenantView): string =>
+  formatQuotaUse(view.quota['requests.memory'], formatBytes);
+
+/** The Tenant object of docs/tenancy-contract.md. Field names are stable: scripts read them. */
+export function tenantDocument(view: TenantView): Record<string, unknown> {
+  const { tenant, release, pods, status } = view;
+  const spec: Record<string, unknown> = {
+    namespace: tenant.namespace,
+    source: tenant.source,
+    chart: tenant.chart ?? null,
+    chartVersion: tenant.chartVersion ?? null,
+    release: tenant.release ?? null,
+    profile: tenant.profile ?? null,
+  };
+  if (tenant.kind) spec.kind = tenant.kind;
+  const body: Record<string, unknown> = {
+    phase: status.phase,
+    ...(status.reason ? { reason: status.reason } : {}),
+    release: release ? { status: release.status, revision: release.revision } : null,
+    pods: { ready: pods.ready, total: pods.total, restarts: pods.restarts },
+  };
+  if (Object.keys(view.quota).length) body.quota = view.quota;
+  if (tenant.problems.length) body.problems = tenant.problems;
+  return {
+    apiVersion: API_VERSION,
+    kind: 'Tenant',
+    metadata: { name: tenant.name, creationTimestamp: tenant.createdAt ?? null, labels: tenant.labels },
+    spec,
+    status: body,
+  };
+}

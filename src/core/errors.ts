@@ -1,0 +1,42 @@
+/**
+ * The one error type of mimt. Every layer throws it (or lets the CLI wrap what it does not know as an
+ * internal error); only the CLI layer turns it into a line on stderr and an exit code.
+ */
+export type ErrorKind = 'usage' | 'failure';
+
+export interface MimtErrorOptions {
+  kind?: ErrorKind;
+  hint?: string;
+  cause?: unknown;
+  /** The HTTP status of the API answer behind the error, when there was one. */
+  status?: number;
+}
+
+export class MimtError extends Error {
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(message: string, options: MimtErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MimtError';
+    this.kind = options.kind ?? 'failure';
+    this.hint = options.hint;
+    this.status = options.status;
+  }
+}
+
+export function usageError(message: string, hint?: string): MimtError {
+  return new MimtError(message, { kind: 'usage', hint });
+}
+
+export function failure(message: string, options: Omit<MimtErrorOptions, 'kind'> = {}): MimtError {
+  return new MimtError(message, { ...options, kind: 'failure' });
+}
+
+/** Exit codes documented in the README. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof MimtError && error.kind === 'usage' ? EXIT.usage : EXIT.failure;
+}

@@ -1,0 +1,311 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { type RequestFailure, describeRequestFailure } from './api-error.ts';
+import type { ResolvedKubeconfig } from './kubeconfig.ts';
+import type { KubeList, KubeObject } from './objects.ts';
+import { type ServerTable, TABLE_ACCEPT } from './table.ts';
+
+export interface Impersonation {
+  user?: string;
+  groups?: string[];
+  uid?: string;
+}
+
+export interface ClientOptions {
+  /** Per request; 0 or undefined waits as long as it takes, as kubectl's --request-timeout=0. */
+  requestTimeoutMs?: number;
+  impersonate?: Impersonation;
+  userAgent?: string;
+  /** Receives one line per request (method, URL, status, time) for -v=6 and above. */
+  onRequest?: (line: string) => void;
+  maxRetries?: number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** PartialObjectMetadataList: names, labels and annotations only, far smaller than full objects. */
+  metadataOnly?: boolean;
+  pageSize?: number;
+}
+
+interface AuthMaterial {
+  agent: http.Agent | undefined;
+  headers: Record<string, string>;
+  auth: string | undefined;
+  ca?: unknown;
+  cert?: unknown;
+  key?: unknown;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The one way mimt talks to the API server: plain HTTPS with the credentials that client-node derives
+ * from the kubeconfig (certificates, tokens, exec plugins, proxies). It counts requests, pages lists,
+ * retries throttled and failed reads a bounded number of times, and turns failures into MimtErrors.
+ */
+export class KubeClient {
+  readonly server: string;
+  readonly context: string;
+  readonly namespace: string;
+  readonly namespaceExplicit: boolean;
+  requests = 0;
+  private readonly options: ClientOptions;
+  private readonly authorize: () => Promise<AuthMaterial>;
+  private readonly base: URL;
+
+  private constructor(resolved: ResolvedKubeconfig, options: ClientOptions, authorize: () => Promise<AuthMaterial>) {
+    this.server = resolved.server;
+    this.context = resolved.contextName;
+    this.namespace = resolved.namespace;
+    this.namespaceExplicit = resolved.namespaceExplicit;
+    this.options = options;
+    this.authorize = authorize;
+    this.base = new URL(resolved.server);
+  }
+
+  static async create(resolved: ResolvedKubeconfig, options: ClientOptions = {}): Promise<KubeClient> {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const config = new KubeConfig();
+    config.loadFromString(JSON.stringify(resolved.config));
+    let agent: http.Agent | undefined;
+    const authorize = async (): Promise<AuthMaterial> => {
+      // Re-applied for each request so that exec-plugin and OIDC tokens refresh on long follows.
+      const opts: https.RequestOptions = { headers: {} };
+      await config.applyToHTTPSOptions(opts);
+      agent ??= opts.agent === false ? undefined : (opts.agent as http.Agent | undefined);
+      return {
+        agent,
+        headers: opts.headers as Record<string, string>,
+        auth: opts.auth ?? undefined,
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        rejectUnauthorized: opts.rejectUnauthorized,
+        servername: opts.servername,
+      };
+    };
+    return new KubeClient(resolved, options, authorize);
+  }
+
+  private url(path: string, query: Query = {}): URL {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  private headers(auth: AuthMaterial, spec: RequestSpec): Record<string, string> {
+    const headers: Record<string, string> = {
+      ...auth.headers,
+      Accept: spec.accept ?? 'application/json',
+      'User-Agent': this.options.userAgent ?? 'kubectl-mimt',
+    };
+    const as = this.options.impersonate;
+    if (as?.user) headers['Impersonate-User'] = as.user;
+    if (as?.uid) headers['Impersonate-Uid'] = as.uid;
+    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
+    return headers;
+  }
+
+  /** Sends one request and resolves with the open response, for streams (watch, logs). */
+  private async open(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
+    const auth = await this.authorize();
+    const url = this.url(spec.path, spec.query);
+    const transport = url.protocol === 'http:' ? http : https;
+    const headers = this.headers(auth, spec);
+    const groups = this.options.impersonate?.groups ?? [];
+    this.requests += 1;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(url, {
+        method: spec.method ?? 'GET',
+        headers,
+        agent: auth.agent,
+        auth: auth.auth,
+        ca: auth.ca as string | undefined,
+        cert: auth.cert as string | undefined,
+        key: auth.key as string | undefined,
+        rejectUnauthorized: auth.rejectUnauthorized,
+        servername: auth.servername,
+        signal: spec.signal,
+      });
+      // Node joins repeated header values with commas; Impersonate-Group needs one header per group.
+      if (groups.length) request.setHeader('Impersonate-Group', groups);
+      if (timeoutMs) {
+        request.setTimeout(timeoutMs, () =>
+          request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+        );
+      }
+      request.on('response', resolve);
+      request.on('error', reject);
+      if (spec.body !== undefined) request.write(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
+      request.end();
+    });
+  }
+
+  private failure(spec: RequestSpec, extra: Partial<RequestFailure>): Error {
+    return describeRequestFailure({
+      method: spec.method ?? 'GET',
+      path: spec.path,
+      server: this.server,
+      context: this.context,
+      timeoutMs: extra.code === 'ETIMEDOUT' ? this.options.requestTimeoutMs : undefined,
+      ...extra,
+    });
+  }
+
+  private async once(spec: RequestSpec): Promise<Response> {
+    const started = Date.now();
+    const response = await this.open(spec, this.options.requestTimeoutMs);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    const status = response.statusCode ?? 0;
+    this.options.onRequest?.(
+      `${spec.method ?? 'GET'} ${this.url(spec.path, spec.query).href} ${status} in ${Date.now() - started} milliseconds`,
+    );
+    return { status, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** One request with bounded retries; resolves with the parsed JSON body of a 2xx answer. */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const method = spec.method ?? 'GET';
+    const maxRetries = this.options.maxRetries ?? 3;
+    for (let attempt = 0; ; attempt += 1) {
+      let response: Response;
+      try {
+        response = await this.once(spec);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (spec.signal?.aborted) throw error;
+        if (method === 'GET' && code && RETRYABLE_CODES.has(code) && attempt < maxRetries) {
+          await sleep(250 * 2 ** attempt);
+          continue;
+        }
+        throw this.failure(spec, { code, message: (error as Error).message });
+      }
+      if (response.status >= 200 && response.status < 300) {
+        return (response.body === '' ? undefined : JSON.parse(response.body)) as T;
+      }
+      // A 429 was never processed, so any verb may be retried; a 5xx only for reads.
+      const retryable = response.status === 429 || (method === 'GET' && RETRYABLE_STATUS.has(response.status));
+      if (retryable && attempt < maxRetries) {
+        const after = Number(response.headers['retry-after']);
+        await sleep(Number.isFinite(after) && after > 0 ? Math.min(after, 10) * 1000 : 250 * 2 ** attempt);
+        continue;
+      }
+      let body: RequestFailure['body'];
+      try {
+        body = JSON.parse(response.body);
+      } catch {
+        body = { message: response.body.slice(0, 200) };
+      }
+      throw this.failure(spec, { status: response.status, body });
+    }
+  }
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.request<T>({ path, query });
+  }
+
+  /** Fetches every page of a collection (one request per `pageSize` items) and hands each to `take`. */
+  private async pages<P extends { metadata?: { continue?: string; resourceVersion?: string } }>(
+    path: string,
+    options: ListOptions,
+    accept: string | undefined,
+    extra: Query,
+    take: (page: P) => void,
+  ): Promise<P> {
+    let page: P;
+    let next: string | undefined;
+    do {
+      page = await this.request<P>({
+        path,
+        accept,
+        query: {
+          ...extra,
+          labelSelector: options.labelSelector,
+          fieldSelector: options.fieldSelector,
+          limit: options.pageSize ?? 500,
+          continue: next,
+        },
+      });
+      take(page);
+      next = page.metadata?.continue || undefined;
+    } while (next);
+    return page;
+  }
+
+  /** Lists a collection across all its pages. */
+  async list<T extends KubeObject>(path: string, options: ListOptions = {}): Promise<KubeList<T>> {
+    const items: T[] = [];
+    const last = await this.pages<KubeList<T>>(
+      path,
+      options,
+      options.metadataOnly ? METADATA_LIST : undefined,
+      {},
+      (page) => items.push(...(page.items ?? [])),
+    );
+    return { ...last, items, metadata: { resourceVersion: last.metadata?.resourceVersion } };
+  }
+
+  /** The server's own table of a collection (kubectl get's columns), each row with its metadata. */
+  async table(path: string, options: ListOptions = {}): Promise<ServerTable> {
+    const rows: ServerTable['rows'] = [];
+    const last = await this.pages<ServerTable>(path, options, TABLE_ACCEPT, { includeObject: 'Metadata' }, (page) =>
+      rows.push(...(page.rows ?? [])),
+    );
+    return { ...last, rows, metadata: { resourceVersion: last.metadata?.resourceVersion } };
+  }
+
+  /** Opens a long-lived GET (watch, log follow); a non-2xx answer becomes a MimtError. */
+  async stream(path: string, query: Query, signal?: AbortSignal): Promise<IncomingMessage> {
+    const spec: RequestSpec = { path, query, signal };
+    let response: IncomingMessage;
+    try {
+      response = await this.open(spec, undefined);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw this.failure(spec, { code: (error as NodeJS.ErrnoException).code, message: (error as Error).message });
+    }
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    let body: RequestFailure['body'];
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    throw this.failure(spec, { status, body });
+  }
+}

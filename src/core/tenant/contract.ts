@@ -1,0 +1,47 @@
+/**
+ * The tenancy contract, as written in docs/tenancy-contract.md. Every command reads tenants through
+ * these names; none guesses on its own.
+ */
+export const LABEL_TENANT = 'mimt.io/tenant';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_MIMT = 'kubectl-mimt';
+export const LABEL_POLICY = 'mimt.io/policy';
+
+export const ANNOTATION_CHART = 'mimt.io/chart';
+export const ANNOTATION_CHART_VERSION = 'mimt.io/chart-version';
+export const ANNOTATION_RELEASE = 'mimt.io/release';
+export const ANNOTATION_PROFILE = 'mimt.io/profile';
+
+/** KubePlus marks the namespace of an instance with this label and Helm's release annotation. */
+export const KUBEPLUS_LABEL_MANAGED = 'managedby';
+export const KUBEPLUS_MANAGED_VALUE = 'kubeplus';
+export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+export const KUBEPLUS_API_GROUP = 'platformapi.kubeplus';
+export const KUBEPLUS_API_VERSION = 'v1alpha1';
+
+export const TENANT_SELECTOR = `${LABEL_TENANT},${LABEL_MANAGED_BY}=${MANAGED_BY_MIMT}`;
+
+export type TenantSource = 'mimt' | 'kubeplus';
+export const TENANT_SOURCES: readonly TenantSource[] = ['mimt', 'kubeplus'];
+
+/** What the resolver knows of a tenant before any command looks further. */
+export interface Tenant {
+  name: string;
+  namespace: string;
+  source: TenantSource;
+  release?: string;
+  chart?: string;
+  chartVersion?: string;
+  profile?: string;
+  /** KubePlus only: the Kind of the instance and the namespace its object lives in. */
+  kind?: string;
+  instanceNamespace?: string;
+  createdAt?: string;
+  labels: Record<string, string>;
+  /** The namespace is being deleted. */
+  terminating: boolean;
+  /** The namespace the tenant claims does not exist (KubePlus instance whose namespace is gone). */
+  namespaceMissing: boolean;
+  /** Inconsistencies between the records that describe the tenant; reported, never hidden. */
+  problems: string[];
+}

@@ -1,0 +1,74 @@
+/**
+ * What a command hands to the CLI layer to show. A command builds one of these; the renderers turn
+ * it into text for the chosen --output format.
+ */
+export type Tone = 'green' | 'yellow' | 'red' | 'dim';
+
+export interface Cell {
+  text: string;
+  /** How the cell is coloured on a terminal. */
+  tone?: Tone;
+}
+
+export interface Column {
+  header: string;
+  /** Shown only with -o wide. */
+  wide?: boolean;
+}
+
+/** How a command describes one column of its items; `listing` turns items into rows with it. */
+export interface ColumnDef<T> extends Column {
+  value: (item: T) => string;
+  tone?: (item: T) => Tone | undefined;
+}
+
+export interface Listing {
+  type: 'listing';
+  /** The object -o json and -o yaml print (a kind: ...List object). */
+  document: unknown;
+  columns: Column[];
+  rows: Cell[][];
+  /** What -o name prints, one per row, e.g. tenant/acme. */
+  names: string[];
+  /** Printed on stderr when there are no rows, e.g. "No tenants found". */
+  emptyMessage: string;
+  /** Notes for stderr (partial results, missing permissions). */
+  warnings?: string[];
+  /** Set when the answer itself is a verdict, e.g. 1 for a diff, 3 for high-severity findings. */
+  exitCode?: number;
+}
+
+export interface Document {
+  type: 'document';
+  document: unknown;
+  /** The human view (table formats), already laid out by the command. */
+  text: (options: { colour: boolean }) => string;
+  name?: string;
+  warnings?: string[];
+  exitCode?: number;
+}
+
+export type Result = Listing | Document;
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'];
+
+export interface Rendered {
+  stdout: string;
+  stderr: string[];
+}
+
+export function listing<T>(
+  items: readonly T[],
+  columns: readonly ColumnDef<T>[],
+  rest: Omit<Listing, 'type' | 'columns' | 'rows' | 'names'> & { name: (item: T) => string },
+): Listing {
+  const { name, ...fields } = rest;
+  return {
+    type: 'listing',
+    ...fields,
+    columns: columns.map(({ header, wide }) => ({ header, wide })),
+    rows: items.map((item) => columns.map((c) => ({ text: c.value(item), tone: c.tone?.(item) }))),
+    names: items.map(name),
+  };
+}
