@@ -1,0 +1,52 @@
+# mimt's two front doors are `make demo` and `make test`; everything they need, these targets install.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# npm brings Node.js 24 (devDependency "node"); put it, and the other tools npm installs, first.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+NODE_TEST := node --test --test-reporter=spec
+UNIT_TESTS := test/unit/*.test.ts test/cli/*.test.ts
+E2E_TESTS := test/e2e/*.test.ts
+
+.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.installed ## Install the npm dependencies (and the Node.js runtime they bring)
+
+build: deps ## Bundle the executables into dist/
+	node scripts/build.ts
+
+check: deps ## Type-check and check formatting
+	tsc --noEmit -p .
+	prettier --check --log-level warn src plugins scripts test
+
+test-unit: build ## Unit tests and executable tests that need no cluster
+	$(NODE_TEST) $(UNIT_TESTS)
+
+cluster-bin: ## Build the control-plane binaries from Go modules (cached outside the checkout)
+	test/cluster/build.sh
+
+cluster-up: ## Start (or reuse) the local control plane; kubeconfig in .cluster/kubeconfig
+	test/cluster/up.sh
+
+cluster-down: ## Stop the local control plane and remove its state
+	test/cluster/down.sh
+
+e2e: build cluster-up ## End-to-end tests against the local control plane
+	$(NODE_TEST) $(E2E_TESTS)
+
+test: check build cluster-up ## Everything: checks, unit, executable and end-to-end tests
+	$(NODE_TEST) $(UNIT_TESTS) $(E2E_TESTS)
+
+demo: build cluster-up ## Install a few tenants on the local cluster and show each mimt command
+	scripts/demo.sh
+
+clean: ## Remove build output (not the binary cache)
+	rm -rf dist node_modules

@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DIST_BIN = path.join(ROOT, 'dist', 'bin');
+/** The Node.js the project brings (node_modules/.bin/node), which the executables' shebang finds first. */
+export const NODE_BIN = path.dirname(process.execPath);
+
+export interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A clean environment as a user's shell would have: a temporary HOME, no KUBECONFIG, our PATH. */
+export function cleanEnv(extra: Record<string, string> = {}, extraPath: string[] = []): Record<string, string> {
+  return {
+    PATH: [...extraPath, DIST_BIN, NODE_BIN, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    HOME: mkdtempSync(path.join(tmpdir(), 'mimt-home-')),
+    LANG: 'C.UTF-8',
+    ...extra,
+  };
+}
+
+/** Runs an executable as a user would: no shell, its own environment, never throws on exit codes. */
+export async function run(
+  file: string,
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+): Promise<Run> {
+  const result = await execa(file, args, {
+    env: options.env ?? cleanEnv(),
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs ?? 60_000,
+    input: options.input,
+    stripFinalNewline: false,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export function plugin(name: string): string {
+  return path.join(DIST_BIN, name);
+}
