@@ -28,7 +28,7 @@ export function cleanEnv(extra: Record<string, string> = {}, extraPath: string[]
 export async function run(
   file: string,
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; input?: string; cwd?: string } = {},
 ): Promise<Run> {
   const result = await execa(file, args, {
     env: options.env ?? cleanEnv(),
@@ -36,6 +36,7 @@ export async function run(
     reject: false,
     timeout: options.timeoutMs ?? 60_000,
     input: options.input,
+    cwd: options.cwd,
     stripFinalNewline: false,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
