@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
 import { colourEnabled } from '../output/colour.ts';
 import { render } from '../output/render.ts';
+import type { Document, Listing } from '../output/result.ts';
 import { createContext } from './context.ts';
 import { type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat } from './flags.ts';
 import { type Streams, printError, writeOut } from './printer.ts';
@@ -65,10 +66,22 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
   try {
     const result = await spec.run(options, context);
     const colour = colourEnabled(args.color, Boolean(streams.stdoutIsTTY), streams.env);
-    const rendered = render(result, { format, noHeaders: args.noHeaders, colour });
-    writeOut(streams, rendered.stdout);
-    for (const line of rendered.stderr) streams.stderr(`${line}\n`);
-    return result.exitCode ?? EXIT.ok;
+    const show = (shown: Listing | Document): void => {
+      const rendered = render(shown, { format, noHeaders: args.noHeaders, colour });
+      writeOut(streams, rendered.stdout);
+      for (const line of rendered.stderr) streams.stderr(`${line}\n`);
+    };
+    switch (result.type) {
+      case 'stream':
+        for await (const event of result.events) (event.to === 'stdout' ? streams.stdout : streams.stderr)(event.text);
+        return result.exitCode?.() ?? EXIT.ok;
+      case 'frames':
+        for await (const frame of result.frames) show(frame);
+        return EXIT.ok;
+      default:
+        show(result);
+        return result.exitCode ?? EXIT.ok;
+    }
   } finally {
     context.close();
   }

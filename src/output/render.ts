@@ -1,6 +1,6 @@
 import { paint } from './colour.ts';
 import { renderJson } from './json.ts';
-import type { Listing, OutputFormat, Rendered, Result } from './result.ts';
+import type { Document, Listing, OutputFormat, Rendered } from './result.ts';
 import { renderTable } from './table.ts';
 import { renderYaml } from './yaml.ts';
 
@@ -20,7 +20,7 @@ function renderListing(result: Listing, options: RenderOptions): string {
 }
 
 /** Turns a command's result into what goes to stdout and stderr for the chosen format. */
-export function render(result: Result, options: RenderOptions): Rendered {
+export function render(result: Listing | Document, options: RenderOptions): Rendered {
   const stderr = [...(result.warnings ?? [])];
   if (options.format === 'json') return { stdout: renderJson(result.document), stderr };
   if (options.format === 'yaml') return { stdout: renderYaml(result.document), stderr };

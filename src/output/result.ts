@@ -48,7 +48,30 @@ export interface Document {
   exitCode?: number;
 }
 
-export type Result = Listing | Document;
+/** One piece of a stream: a log line, a progress note, a table frame already rendered. */
+export interface StreamEvent {
+  to: 'stdout' | 'stderr';
+  text: string;
+}
+
+/**
+ * A result that goes on until its source ends or the user interrupts (logs -f). The command ends
+ * the iterable when the context's signal aborts; the CLI writes events as they come.
+ */
+export interface Stream {
+  type: 'stream';
+  events: AsyncIterable<StreamEvent>;
+  /** Read after the stream ends. */
+  exitCode?: () => number;
+}
+
+/** A result re-rendered on every change (ls --watch): each frame is rendered like a one-shot result. */
+export interface Frames {
+  type: 'frames';
+  frames: AsyncIterable<Listing | Document>;
+}
+
+export type Result = Listing | Document | Stream | Frames;
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'];
