@@ -2,20 +2,22 @@
  * Bundles each plugin entry into dist/ with esbuild. Code splitting keeps the Kubernetes client in
  * chunks that load only when a command talks to a cluster, so --help stays fast.
  */
-import { chmodSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
+// Built beside dist/ and swapped in at the end, so a test running meanwhile never sees half a build.
+const next = path.join(root, `dist.${process.pid}`);
 const entries = readdirSync(path.join(root, 'plugins'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => path.join(root, 'plugins', f));
 
-rmSync(dist, { recursive: true, force: true });
+rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints: entries,
-  outdir: dist,
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -31,10 +33,13 @@ await build({
   },
 });
 
-mkdirSync(path.join(dist, 'bin'));
+mkdirSync(path.join(next, 'bin'));
 for (const entry of entries) {
   const name = path.basename(entry, '.ts');
-  const file = path.join(dist, `${name}.js`);
-  chmodSync(file, 0o755);
-  symlinkSync(`../${name}.js`, path.join(dist, 'bin', name));
+  chmodSync(path.join(next, `${name}.js`), 0o755);
+  symlinkSync(`../${name}.js`, path.join(next, 'bin', name));
 }
+const old = `${next}.old`;
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });

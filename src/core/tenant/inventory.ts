@@ -3,9 +3,10 @@ import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../hel
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { tableRows } from '../kube/table.ts';
-import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant } from './contract.ts';
+import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
 import { discoverTenants } from './discover.ts';
 import type { PodRow } from './pods.ts';
+import { resolveTenant } from './resolve.ts';
 
 export const KUBEPLUS_COMPOSITIONS = '/apis/workflows.kubeplus/v1alpha1/resourcecompositions';
 
@@ -71,6 +72,21 @@ async function kubePlusInstances(
     }),
   );
   return { instances: lists.flat(), charts };
+}
+
+/** Every tenant from both sources: two requests, plus one per KubePlus Kind. */
+export async function listTenants(client: KubeClient): Promise<{ tenants: Tenant[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const [namespaces, kubeplus] = await Promise.all([
+    client.list('/api/v1/namespaces', { metadataOnly: true }),
+    kubePlusInstances(client, warnings),
+  ]);
+  return { tenants: discoverTenants({ namespaces: namespaces.items, instances: kubeplus.instances }), warnings };
+}
+
+/** THE way a command turns a tenant name into a Tenant: exact name, either source, mismatches kept. */
+export async function findTenant(client: KubeClient, name: string, source?: TenantSource): Promise<Tenant> {
+  return resolveTenant((await listTenants(client)).tenants, name, source);
 }
 
 /**
