@@ -1,3 +1,4 @@
+import { usageError } from '../core/errors.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { type GlobalArgs, clientOptions, connectionOptions } from './flags.ts';
 import type { Streams } from './printer.ts';
@@ -33,6 +34,21 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
       streams.stderr(`${line}\n`);
     },
     now: () => new Date(),
+    async confirm(question, flag) {
+      if (!process.stdin.isTTY || !streams.stderrIsTTY) {
+        throw usageError(
+          `${flag} is required when not run from a terminal`,
+          `nothing was changed; pass ${flag} to go ahead`,
+        );
+      }
+      const { createInterface } = await import('node:readline/promises');
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+      } finally {
+        prompt.close();
+      }
+    },
     signal: controller.signal,
     close() {
       process.removeListener('SIGINT', onInterrupt);

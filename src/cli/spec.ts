@@ -10,6 +10,11 @@ export interface CommandContext {
   progress(line: string): void;
   now(): Date;
   signal: AbortSignal;
+  /**
+   * Asks a yes/no question on the terminal; without one it fails with a usage error that names
+   * `flag`, the way to say yes non-interactively.
+   */
+  confirm(question: string, flag: string): Promise<boolean>;
 }
 
 /**

@@ -22,7 +22,7 @@ export interface TenantView {
   quota: Record<string, QuotaUse>;
 }
 
-function quotaUse(quotas: KubeObject[]): Record<string, QuotaUse> {
+export function quotaUse(quotas: KubeObject[]): Record<string, QuotaUse> {
   const use: Record<string, QuotaUse> = {};
   for (const quota of quotas) {
     const status = quota.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
@@ -79,6 +79,7 @@ export function tenantDocument(view: TenantView): Record<string, unknown> {
     namespace: tenant.namespace,
     source: tenant.source,
     chart: tenant.chart ?? null,
+    ...(tenant.chartRef ? { chartRef: tenant.chartRef } : {}),
     chartVersion: tenant.chartVersion ?? null,
     release: tenant.release ?? null,
     profile: tenant.profile ?? null,

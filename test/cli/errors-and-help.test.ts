@@ -91,7 +91,8 @@ describe('executables without a cluster', () => {
     assert.match(help.stdout, /kubectl mimt ls \[TENANT\]/);
     const suite = await run(plugin('kubectl-mimt'), ['--help']);
     assert.equal(suite.exitCode, 0);
-    assert.match(suite.stdout, /Commands:\n\s+ls\s+/);
+    assert.match(suite.stdout, /^\s+ls\s+List tenants/m);
+    assert.match(suite.stdout, /^\s+install\s+Install or upgrade/m);
     const unknown = await run(plugin('kubectl-mimt'), ['frobnicate']);
     assert.equal(unknown.exitCode, 2);
     assertOneLineError(unknown.stderr, /^error: unknown command "frobnicate" for "kubectl mimt"$/);

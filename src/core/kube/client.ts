@@ -77,6 +77,9 @@ export class KubeClient {
   readonly context: string;
   readonly namespace: string;
   readonly namespaceExplicit: boolean;
+  /** The single-context kubeconfig this client uses, for subprocesses that must connect the same way. */
+  readonly kubeconfig: ResolvedKubeconfig['config'];
+  readonly impersonation: Impersonation | undefined;
   requests = 0;
   private readonly options: ClientOptions;
   private readonly authorize: () => Promise<AuthMaterial>;
@@ -87,6 +90,8 @@ export class KubeClient {
     this.context = resolved.contextName;
     this.namespace = resolved.namespace;
     this.namespaceExplicit = resolved.namespaceExplicit;
+    this.kubeconfig = resolved.config;
+    this.impersonation = options.impersonate;
     this.options = options;
     this.authorize = authorize;
     this.base = new URL(resolved.server);

@@ -2,6 +2,7 @@ import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { annotationsOf, labelsOf } from '../kube/objects.ts';
 import {
   ANNOTATION_CHART,
+  ANNOTATION_CHART_NAME,
   ANNOTATION_CHART_VERSION,
   ANNOTATION_PROFILE,
   ANNOTATION_RELEASE,
@@ -50,7 +51,8 @@ function mimtTenant(namespace: KubeObject): Tenant {
     namespace: namespace.metadata.name,
     source: 'mimt',
     release: annotations[ANNOTATION_RELEASE] ?? name,
-    chart: annotations[ANNOTATION_CHART],
+    chart: annotations[ANNOTATION_CHART_NAME] ?? annotations[ANNOTATION_CHART],
+    chartRef: annotations[ANNOTATION_CHART],
     chartVersion: annotations[ANNOTATION_CHART_VERSION],
     profile: annotations[ANNOTATION_PROFILE],
     createdAt: namespace.metadata.creationTimestamp,

@@ -25,7 +25,7 @@ interface Composition extends KubeObject {
   spec?: { newResource?: { resource?: { kind?: string; plural?: string }; chartName?: string; chartURL?: string } };
 }
 
-function groupByNamespace<T extends { metadata: { namespace?: string } }>(items: T[]): Map<string, T[]> {
+export function groupByNamespace<T extends { metadata: { namespace?: string } }>(items: T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const item of items) {
     const ns = item.metadata.namespace ?? '';
@@ -35,7 +35,7 @@ function groupByNamespace<T extends { metadata: { namespace?: string } }>(items:
 }
 
 /** A 403 on a secondary list becomes a warning and an empty answer; anything else still fails. */
-async function optional<T>(what: string, fetch: Promise<T>, empty: T, warnings: string[]): Promise<T> {
+export async function optional<T>(what: string, fetch: Promise<T>, empty: T, warnings: string[]): Promise<T> {
   try {
     return await fetch;
   } catch (error) {
@@ -113,6 +113,30 @@ export async function takeInventory(client: KubeClient): Promise<Inventory> {
     pods: groupByNamespace(tableRows(podTable)),
     quotas: groupByNamespace(quotas.items),
     kubePlusCharts: kubeplus.charts,
+    warnings,
+  };
+}
+
+/** The inventory of one tenant: its namespace's pods, release records and quotas (three requests). */
+export async function tenantInventory(client: KubeClient, tenant: Tenant): Promise<Inventory> {
+  const warnings: string[] = [];
+  const base = `/api/v1/namespaces/${tenant.namespace}`;
+  const [podTable, records, quotas] = await Promise.all([
+    optional('pods', client.table(`${base}/pods`), { columnDefinitions: [], rows: [] }, warnings),
+    optional(
+      'Helm release records (Secrets)',
+      client.list(`${base}/secrets`, { metadataOnly: true, labelSelector: HELM_RECORD_SELECTOR }),
+      { items: [] },
+      warnings,
+    ),
+    optional('ResourceQuotas', client.list(`${base}/resourcequotas`), { items: [] }, warnings),
+  ]);
+  return {
+    tenants: [tenant],
+    releases: latestReleases(records.items),
+    pods: groupByNamespace(tableRows(podTable)),
+    quotas: groupByNamespace(quotas.items),
+    kubePlusCharts: new Map(),
     warnings,
   };
 }

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import type { InstallOptions } from '../../commands/install.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { usageError } from '../../core/errors.ts';
+import { PROFILES, parseLimits, parseOwner, parseProfile, parseQuota } from '../../core/policy/settings.ts';
+import { assertTenantName } from '../../core/tenant/name.ts';
+import { defineCommand } from '../spec.ts';
+
+function strings(value: unknown): string[] {
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** A values file must exist and be YAML before anything is sent anywhere. */
+function checkValuesFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw usageError(`values file "${file}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+  }
+  try {
+    const doc = load(text);
+    if (doc !== undefined && doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+      throw new Error('the top level must be a mapping of values');
+    }
+  } catch (error) {
+    throw usageError(`values file "${file}" is not valid YAML: ${(error as Error).message.split('\n', 1)[0]}`);
+  }
+  return file;
+}
+
+function checkSet(pair: string): string {
+  if (!/^[^=]+=/.test(pair)) throw usageError(`invalid --set "${pair}": expected key=value, e.g. replicaCount=3`);
+  return pair;
+}
+
+export default defineCommand<InstallOptions>({
+  name: 'install',
+  summary: 'Install or upgrade a tenant instance from a Helm chart, isolated, atomically',
+  usage: 'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]',
+  description: [
+    'Install a tenant: namespace TENANT with the tenancy labels, the isolation policy of --profile, and',
+    'the chart as Helm release TENANT. Running it again changes nothing; with a new version or values it',
+    'upgrades. If any step fails, what this run created is removed and the command exits 1.',
+  ].join('\n'),
+  examples: [
+    ['kubectl mimt install acme --chart ./charts/webapp', 'Install tenant acme from a local chart'],
+    ['kubectl mimt install acme --chart repo/webapp --version 1.4.0 -f acme.yaml --wait', 'Pin a version, wait'],
+    [
+      'kubectl mimt install acme --chart ./webapp --profile strict --quota cpu=4,memory=8Gi,pods=50',
+      'Strict isolation',
+    ],
+    ['kubectl mimt install acme --chart ./webapp --owner group:acme-admins', 'Give a group admin in the tenant'],
+    ['kubectl mimt install acme --chart ./webapp --dry-run', 'Show what would be created, change nothing'],
+  ],
+  formats: ['table', 'json', 'yaml', 'name'],
+  flags: {
+    chart: { type: 'string', describe: 'Chart: a directory, a .tgz, repo/name or oci://… (anything helm takes)' },
+    version: { type: 'string', describe: 'Chart version (default: the latest helm finds)' },
+    values: { alias: 'f', type: 'string', array: true, describe: 'Values file; repeat for several' },
+    set: { type: 'string', array: true, describe: 'A value on the command line, key=value; repeat for several' },
+    profile: { type: 'string', default: 'standard', describe: `Isolation profile: ${PROFILES.join('|')}` },
+    quota: { type: 'string', describe: 'ResourceQuota, e.g. cpu=4,memory=8Gi,pods=50 (cpu/memory mean requests)' },
+    limits: { type: 'string', describe: 'Container defaults, e.g. requests.cpu=100m,limits.memory=512Mi' },
+    owner: { type: 'string', describe: 'user:NAME or group:NAME to bind to the admin role in the tenant' },
+    wait: { type: 'boolean', default: false, describe: 'Wait until the release is ready' },
+    timeout: { type: 'string', default: '5m', describe: 'How long Helm may take' },
+    'dry-run': { type: 'boolean', default: false, describe: 'Print what would be created; change nothing' },
+  },
+  options(args) {
+    const positional = (args._ as unknown[]).map(String);
+    if (positional.length !== 1) {
+      throw usageError(
+        positional.length === 0 ? 'a tenant name is required' : `expected one tenant name, got ${positional.join(' ')}`,
+      );
+    }
+    const chart = args.chart as string | undefined;
+    if (!chart) throw usageError('--chart is required: a chart directory, a .tgz, repo/name or oci://…');
+    return {
+      tenant: assertTenantName(positional[0] as string),
+      chart,
+      version: args.version as string | undefined,
+      valuesFiles: strings(args.values).map(checkValuesFile),
+      set: strings(args.set).map(checkSet),
+      settings: {
+        profile: parseProfile(args.profile as string),
+        quota: args.quota ? parseQuota(args.quota as string) : {},
+        limits: args.limits ? parseLimits(args.limits as string) : {},
+        owner: args.owner ? parseOwner(args.owner as string) : undefined,
+      },
+      wait: Boolean(args.wait),
+      timeoutMs: parseDuration('timeout', args.timeout as string),
+      dryRun: Boolean(args.dryRun),
+    };
+  },
+  run: async (options, context) => (await import('../../commands/install.ts')).install(options, context),
+});

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { failure } from '../errors.ts';
+import type { KubeClient } from '../kube/client.ts';
+
+export interface HelmResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** The lines of helm's error output that say why, without "Error: " and usage noise. */
+export function helmReason(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(WARNING|walk\.go|coalesce\.go)/.test(l));
+  const errors = lines.filter((l) => l.startsWith('Error:'));
+  return (errors.length ? errors : lines)
+    .slice(0, 4)
+    .map((l) => l.replace(/^Error:\s*/, ''))
+    .join('; ');
+}
+
+/**
+ * Runs the helm CLI with an argument array (never a shell) against exactly the cluster, user and
+ * impersonation that mimt itself uses: helm gets a private single-context kubeconfig file.
+ */
+export class Helm {
+  private readonly client: KubeClient;
+  private readonly binary: string;
+  private major: Promise<number> | undefined;
+
+  constructor(client: KubeClient, binary = 'helm') {
+    this.client = client;
+    this.binary = binary;
+  }
+
+  private connectionArgs(kubeconfig: string): string[] {
+    const args = ['--kubeconfig', kubeconfig];
+    const as = this.client.impersonation;
+    if (as?.user) args.push('--kube-as-user', as.user);
+    for (const group of as?.groups ?? []) args.push('--kube-as-group', group);
+    return args;
+  }
+
+  /** Helm's major version: 3 and 4 name a few flags differently. */
+  majorVersion(): Promise<number> {
+    this.major ??= this.run(['version', '--short']).then((r) => Number(/^v(\d+)/.exec(r.stdout.trim())?.[1] ?? 3));
+    return this.major;
+  }
+
+  /** The flag that rolls a failed upgrade back: --atomic in helm 3, --rollback-on-failure in helm 4. */
+  async rollbackFlag(): Promise<string> {
+    return (await this.majorVersion()) >= 4 ? '--rollback-on-failure' : '--atomic';
+  }
+
+  async run(args: string[], options: { signal?: AbortSignal } = {}): Promise<HelmResult> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mimt-helm-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify(this.client.kubeconfig), { mode: 0o600 });
+    try {
+      const result = await execa(this.binary, [...args, ...this.connectionArgs(kubeconfig)], {
+        reject: false,
+        cancelSignal: options.signal,
+        stdin: 'ignore',
+      });
+      if (result.failed) {
+        if ((result as { code?: string }).code === 'ENOENT') {
+          throw failure(`helm not found: "${this.binary}" is not on PATH`, {
+            hint: 'install helm 3.8 or newer (helm 4 works), or put it on PATH',
+          });
+        }
+        throw failure(`helm ${args[0]} failed: ${helmReason(String(result.stderr)) || `exit code ${result.exitCode}`}`);
+      }
+      return { stdout: String(result.stdout), stderr: String(result.stderr) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,281 @@
+import { MimtError, failure } from '../errors.ts';
+import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
+import type { Helm } from '../helm/cli.ts';
+import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { KubeObject } from '../kube/objects.ts';
+import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
+import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
+import type { PolicySettings } from '../policy/settings.ts';
+import {
+  ANNOTATION_CHART,
+  ANNOTATION_CHART_NAME,
+  ANNOTATION_CHART_VERSION,
+  ANNOTATION_FINGERPRINT,
+  ANNOTATION_POLICY_SETTINGS,
+  ANNOTATION_PROFILE,
+  ANNOTATION_RELEASE,
+  LABEL_MANAGED_BY,
+  LABEL_TENANT,
+  MANAGED_BY_MIMT,
+} from '../tenant/contract.ts';
+import { isMimtNamespace } from '../tenant/discover.ts';
+import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
+import { installFingerprint } from './fingerprint.ts';
+import { acquireInstallLock } from './lock.ts';
+
+export interface InstallRequest {
+  tenant: string;
+  chart: string;
+  version?: string;
+  /** Values files, already checked to exist and to be YAML. */
+  valuesFiles: string[];
+  set: string[];
+  settings: PolicySettings;
+  wait: boolean;
+  timeoutMs: number;
+  dryRun: boolean;
+}
+
+export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'planned';
+
+export interface InstallOutcome {
+  action: InstallAction;
+  tenant: string;
+  namespace: string;
+  chart: ChartInfo;
+  release: string;
+  /** With --dry-run: what would be created. */
+  plan?: { namespace: KubeObject; policy: KubeObject[]; manifest: string[] };
+}
+
+export interface InstallDeps {
+  client: KubeClient;
+  helm: Helm;
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo, fingerprint?: string): KubeObject {
+  const { quota, limits, owner } = request.settings;
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: request.tenant,
+      labels: {
+        [LABEL_TENANT]: request.tenant,
+        [LABEL_MANAGED_BY]: MANAGED_BY_MIMT,
+        ...podSecurityLabels(request.settings.profile),
+      },
+      annotations: {
+        [ANNOTATION_CHART]: request.chart,
+        [ANNOTATION_CHART_NAME]: chart.name,
+        [ANNOTATION_CHART_VERSION]: chart.version,
+        [ANNOTATION_RELEASE]: request.tenant,
+        [ANNOTATION_PROFILE]: request.settings.profile,
+        [ANNOTATION_POLICY_SETTINGS]: JSON.stringify({ quota, limits, owner }),
+        ...(fingerprint ? { [ANNOTATION_FINGERPRINT]: fingerprint } : {}),
+      },
+    },
+  };
+}
+
+function helmValueArgs(request: InstallRequest): string[] {
+  return [
+    ...(request.version ? ['--version', request.version] : []),
+    ...request.valuesFiles.flatMap((file) => ['--values', file]),
+    ...request.set.flatMap((pair) => ['--set', pair]),
+  ];
+}
+
+async function currentRelease(
+  client: KubeClient,
+  namespace: string,
+  release: string,
+): Promise<ReleaseRecord | undefined> {
+  const records = await client.list(`/api/v1/namespaces/${namespace}/secrets`, {
+    metadataOnly: true,
+    labelSelector: `${HELM_RECORD_SELECTOR},name=${release}`,
+  });
+  return latestReleases(records.items).get(namespace)?.[0];
+}
+
+async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo): Promise<InstallOutcome> {
+  const { stdout } = await deps.helm.run([
+    'template',
+    request.tenant,
+    request.chart,
+    '--namespace',
+    request.tenant,
+    ...helmValueArgs(request),
+  ]);
+  return {
+    action: 'planned',
+    tenant: request.tenant,
+    namespace: request.tenant,
+    chart,
+    release: request.tenant,
+    plan: {
+      namespace: tenantNamespaceObject(request, chart),
+      policy: renderPolicy(request.tenant, request.settings),
+      manifest: manifestObjects(stdout),
+    },
+  };
+}
+
+/** A step that put something in the cluster, and how to take it out again. */
+interface Undo {
+  what: string;
+  run: () => Promise<unknown>;
+}
+
+async function createTenantNamespace(client: KubeClient, namespace: KubeObject): Promise<KubeObject | undefined> {
+  try {
+    await createNamespace(client, namespace);
+  } catch (error) {
+    if (error instanceof MimtError && error.status === 409) {
+      throw failure(
+        `namespace "${namespace.metadata.name}" was created by someone else meanwhile: another install of this tenant is running`,
+      );
+    }
+    throw error;
+  }
+  return getNamespace(client, namespace.metadata.name);
+}
+
+async function rollBack(undo: Undo[], progress: (line: string) => void, name: string): Promise<string[]> {
+  if (undo.length) progress(`install of ${name} failed: removing what this run created`);
+  const left: string[] = [];
+  for (const step of [...undo].reverse()) {
+    try {
+      await step.run();
+    } catch {
+      left.push(step.what);
+    }
+  }
+  return left;
+}
+
+/**
+ * Installs or upgrades one tenant as a transaction: every check first, then the namespace and its
+ * install lock, the policy and the Helm release; if a step fails, what this run created is removed
+ * again (a namespace that existed before is never deleted) and the error says why in Helm's words.
+ */
+export async function installTenant(deps: InstallDeps, request: InstallRequest): Promise<InstallOutcome> {
+  const { client, helm, progress } = deps;
+  const name = request.tenant;
+  const chart = await inspectChart(helm, request.chart, request.version);
+  const existing = await getNamespace(client, name);
+  if (existing && !isMimtNamespace(existing)) {
+    throw failure(`namespace "${name}" exists and is not a mimt tenant`, {
+      hint: 'mimt adopts only namespaces that carry its mimt.io/tenant label; pick another tenant name',
+    });
+  }
+  if (existing?.metadata.deletionTimestamp) {
+    throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
+  }
+  if (request.dryRun) return plan(deps, request, chart);
+
+  const fingerprint = installFingerprint({
+    chart: request.chart,
+    chartVersion: chart.version,
+    valuesFiles: request.valuesFiles,
+    set: request.set,
+    settings: request.settings,
+  });
+  const previousFingerprint = existing?.metadata.annotations?.[ANNOTATION_FINGERPRINT];
+  const outcome = (action: InstallAction): InstallOutcome => ({
+    action,
+    tenant: name,
+    namespace: name,
+    chart,
+    release: name,
+  });
+  // The lease must outlive helm's own timeout, or a slow install could lose its lock midway.
+  const lockMs = request.timeoutMs + 60_000;
+  const undo: Undo[] = [];
+  let unlock: (() => Promise<void>) | undefined;
+  try {
+    if (existing) {
+      progress(`namespace ${name}: exists, a mimt tenant`);
+      unlock = await acquireInstallLock(client, name, lockMs);
+      await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint));
+    } else {
+      progress(`namespace ${name}: creating`);
+      const created = await createTenantNamespace(client, tenantNamespaceObject(request, chart));
+      undo.push({
+        what: `namespace ${name}`,
+        run: () => deleteNamespace(client, name, { waitMs: 120_000, uid: created?.metadata.uid }),
+      });
+      unlock = await acquireInstallLock(client, name, lockMs);
+    }
+    // Read under the lock: another install may have finished just before it was taken.
+    const before = existing ? await currentRelease(client, name, name) : undefined;
+
+    const ownedBefore = new Set(
+      existing ? (await ownedPolicyObjects(client, name)).map((o) => `${o.kind}/${o.metadata.name}`) : [],
+    );
+    progress(`policy ${request.settings.profile}: applying`);
+    const desired = renderPolicy(name, request.settings);
+    const applied = await applyPolicyObjects(client, name, desired);
+    const fresh = desired.filter((o) => !ownedBefore.has(`${o.kind}/${o.metadata.name}`));
+    if (existing && fresh.length) {
+      undo.push({
+        what: `policy objects ${fresh.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+        run: () => deletePolicyObjects(client, name, fresh),
+      });
+    }
+    progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
+
+    if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
+      progress(`release ${name}: unchanged (revision ${before.revision})`);
+      return outcome('unchanged');
+    }
+    progress(`release ${name}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
+    if (!before) {
+      undo.push({
+        what: `release ${name}`,
+        run: async () => {
+          if (await currentRelease(client, name, name)) await helm.run(['uninstall', name, '--namespace', name]);
+        },
+      });
+    }
+    await helm.run(
+      [
+        'upgrade',
+        '--install',
+        name,
+        request.chart,
+        '--namespace',
+        name,
+        ...helmValueArgs(request),
+        '--timeout',
+        `${Math.ceil(request.timeoutMs / 1000)}s`,
+        ...(request.wait ? ['--wait'] : []),
+        ...(before ? [await helm.rollbackFlag()] : []),
+      ],
+      { signal: deps.signal },
+    );
+    await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
+    return outcome(before ? 'upgraded' : 'installed');
+  } catch (error) {
+    // Without the lock this run changed nothing of the other install's, so it undoes only what it created.
+    const left = await rollBack(
+      unlock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
+      progress,
+      name,
+    );
+    const reason = error instanceof Error ? error.message : String(error);
+    throw failure(`install of tenant "${name}" failed: ${reason}`, {
+      cause: error,
+      hint: left.length
+        ? `could not remove: ${left.join('; ')}`
+        : undo.length
+          ? 'everything this run created was removed'
+          : 'nothing was changed',
+    });
+  } finally {
+    await unlock?.().catch(() => undefined);
+  }
+}
