@@ -1,11 +1,13 @@
+import { EXIT } from '../core/errors.ts';
 import { Helm } from '../core/helm/cli.ts';
+import { type BulkRequest, type BulkRow, bulkUpgrade } from '../core/install/bulk.ts';
 import { type InstallOutcome, type InstallRequest, installTenant } from '../core/install/install.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { findTenant, tenantInventory } from '../core/tenant/inventory.ts';
-import type { Document } from '../output/result.ts';
+import { type ColumnDef, type Document, type Listing, type Tone, listing } from '../output/result.ts';
 import { API_VERSION, tenantDocument, viewTenants } from './tenant-view.ts';
 
-export type InstallOptions = InstallRequest;
+export type InstallOptions = { mode: 'one'; request: InstallRequest } | { mode: 'all'; bulk: BulkRequest };
 
 export interface InstallDeps {
   kube(): Promise<KubeClient>;
@@ -37,12 +39,37 @@ function planDocument(outcome: InstallOutcome): unknown {
   };
 }
 
-export async function install(options: InstallOptions, deps: InstallDeps): Promise<Document> {
+const RESULT_TONE: Record<BulkRow['result'], Tone | undefined> = {
+  upgraded: 'green',
+  unchanged: undefined,
+  planned: undefined,
+  failed: 'red',
+  skipped: 'yellow',
+};
+
+function bulkListing(rows: BulkRow[], bulk: BulkRequest): Listing {
+  const columns: ColumnDef<BulkRow>[] = [
+    { header: 'TENANT', value: (r) => r.tenant },
+    { header: 'FROM', value: (r) => r.from },
+    { header: 'TO', value: (r) => r.to },
+    { header: 'RESULT', value: (r) => r.result, tone: (r) => RESULT_TONE[r.result] },
+    { header: 'REASON', value: (r) => r.reason ?? '' },
+  ];
+  return {
+    ...listing(rows, columns, {
+      document: { apiVersion: API_VERSION, kind: 'TenantUpgradeList', items: rows },
+      name: (r) => `tenant/${r.tenant}`,
+      emptyMessage: `No tenants found on chart ${bulk.chart}${bulk.selector ? ` matching ${bulk.selector}` : ''}`,
+    }),
+    exitCode: rows.some((r) => r.result === 'failed') ? EXIT.failure : EXIT.ok,
+  };
+}
+
+export async function install(options: InstallOptions, deps: InstallDeps): Promise<Document | Listing> {
   const client = await deps.kube();
-  const outcome = await installTenant(
-    { client, helm: new Helm(client), progress: deps.progress, signal: deps.signal },
-    options,
-  );
+  const core = { client, helm: new Helm(client), progress: deps.progress, signal: deps.signal };
+  if (options.mode === 'all') return bulkListing(await bulkUpgrade(core, options.bulk), options.bulk);
+  const outcome = await installTenant(core, options.request);
   if (outcome.action === 'planned') {
     const document = planDocument(outcome);
     return { type: 'document', document, name: `tenant/${outcome.tenant}`, text: () => planText(outcome) };
@@ -56,6 +83,6 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
     document,
     name: `tenant/${outcome.tenant}`,
     text: () =>
-      `tenant/${outcome.tenant} ${outcome.action} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.settings.profile})\n`,
+      `tenant/${outcome.tenant} ${outcome.action} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.request.settings.profile})\n`,
   };
 }

@@ -16,6 +16,7 @@ const tenant: Tenant = {
   source: 'mimt',
   release: 't',
   labels: {},
+  annotations: {},
   terminating: false,
   namespaceMissing: false,
   problems: [],

@@ -39,7 +39,9 @@ function checkSet(pair: string): string {
 export default defineCommand<InstallOptions>({
   name: 'install',
   summary: 'Install or upgrade a tenant instance from a Helm chart, isolated, atomically',
-  usage: 'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]',
+  usage:
+    'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]\n' +
+    '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N] [flags]',
   description: [
     'Install a tenant: namespace TENANT with the tenancy labels, the isolation policy of --profile, and',
     'the chart as Helm release TENANT. Running it again changes nothing; with a new version or values it',
@@ -54,6 +56,10 @@ export default defineCommand<InstallOptions>({
     ],
     ['kubectl mimt install acme --chart ./webapp --owner group:acme-admins', 'Give a group admin in the tenant'],
     ['kubectl mimt install acme --chart ./webapp --dry-run', 'Show what would be created, change nothing'],
+    [
+      'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --max-parallel 10',
+      'Upgrade every tenant on webapp',
+    ],
   ],
   formats: ['table', 'json', 'yaml', 'name'],
   flags: {
@@ -68,31 +74,64 @@ export default defineCommand<InstallOptions>({
     wait: { type: 'boolean', default: false, describe: 'Wait until the release is ready' },
     timeout: { type: 'string', default: '5m', describe: 'How long Helm may take' },
     'dry-run': { type: 'boolean', default: false, describe: 'Print what would be created; change nothing' },
+    all: { type: 'boolean', default: false, describe: 'Upgrade every tenant on the chart named by --chart' },
+    selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
+    'max-parallel': { type: 'number', default: 5, describe: 'With --all: how many tenants upgrade at once' },
   },
   options(args) {
     const positional = (args._ as unknown[]).map(String);
+    const chart = args.chart as string | undefined;
+    const timeoutMs = parseDuration('timeout', args.timeout as string);
+    if (args.all) {
+      if (positional.length)
+        throw usageError(`--all upgrades every tenant on the chart: drop the tenant name "${positional[0]}"`);
+      if (!chart) throw usageError('--all needs --chart: the chart whose tenants to upgrade');
+      if (args.values || args.set)
+        throw usageError("--all keeps each tenant's own values: -f and --set apply to one tenant");
+      const maxParallel = Number(args.maxParallel);
+      if (!Number.isInteger(maxParallel) || maxParallel < 1) {
+        throw usageError(`invalid --max-parallel "${args.maxParallel}": use a whole number from 1 up`);
+      }
+      return {
+        mode: 'all',
+        bulk: {
+          chart,
+          version: args.version as string | undefined,
+          selector: args.selector as string | undefined,
+          maxParallel,
+          wait: Boolean(args.wait),
+          timeoutMs,
+          dryRun: Boolean(args.dryRun),
+        },
+      };
+    }
     if (positional.length !== 1) {
       throw usageError(
-        positional.length === 0 ? 'a tenant name is required' : `expected one tenant name, got ${positional.join(' ')}`,
+        positional.length === 0
+          ? 'a tenant name is required (or --all)'
+          : `expected one tenant name, got ${positional.join(' ')}`,
       );
     }
-    const chart = args.chart as string | undefined;
+    if (args.selector) throw usageError('-l/--selector goes with --all');
     if (!chart) throw usageError('--chart is required: a chart directory, a .tgz, repo/name or oci://…');
     return {
-      tenant: assertTenantName(positional[0] as string),
-      chart,
-      version: args.version as string | undefined,
-      valuesFiles: strings(args.values).map(checkValuesFile),
-      set: strings(args.set).map(checkSet),
-      settings: {
-        profile: parseProfile(args.profile as string),
-        quota: args.quota ? parseQuota(args.quota as string) : {},
-        limits: args.limits ? parseLimits(args.limits as string) : {},
-        owner: args.owner ? parseOwner(args.owner as string) : undefined,
+      mode: 'one',
+      request: {
+        tenant: assertTenantName(positional[0] as string),
+        chart,
+        version: args.version as string | undefined,
+        valuesFiles: strings(args.values).map(checkValuesFile),
+        set: strings(args.set).map(checkSet),
+        settings: {
+          profile: parseProfile(args.profile as string),
+          quota: args.quota ? parseQuota(args.quota as string) : {},
+          limits: args.limits ? parseLimits(args.limits as string) : {},
+          owner: args.owner ? parseOwner(args.owner as string) : undefined,
+        },
+        wait: Boolean(args.wait),
+        timeoutMs,
+        dryRun: Boolean(args.dryRun),
       },
-      wait: Boolean(args.wait),
-      timeoutMs: parseDuration('timeout', args.timeout as string),
-      dryRun: Boolean(args.dryRun),
     };
   },
   run: async (options, context) => (await import('../../commands/install.ts')).install(options, context),

@@ -35,6 +35,8 @@ export interface InstallRequest {
   wait: boolean;
   timeoutMs: number;
   dryRun: boolean;
+  /** Bulk upgrades: keep each tenant's own values (the chart's new defaults, then the last release's values). */
+  reuseValues?: boolean;
 }
 
 export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'planned';
@@ -86,6 +88,7 @@ function helmValueArgs(request: InstallRequest): string[] {
     ...(request.version ? ['--version', request.version] : []),
     ...request.valuesFiles.flatMap((file) => ['--values', file]),
     ...request.set.flatMap((pair) => ['--set', pair]),
+    ...(request.reuseValues ? ['--reset-then-reuse-values'] : []),
   ];
 }
 
@@ -181,7 +184,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     chart: request.chart,
     chartVersion: chart.version,
     valuesFiles: request.valuesFiles,
-    set: request.set,
+    set: [...request.set, ...(request.reuseValues ? ['--reset-then-reuse-values'] : [])],
     settings: request.settings,
   });
   const previousFingerprint = existing?.metadata.annotations?.[ANNOTATION_FINGERPRINT];

@@ -1,5 +1,6 @@
 import { usageError } from '../errors.ts';
 import { parseQuantity } from '../quantity.ts';
+import { ANNOTATION_POLICY_SETTINGS, ANNOTATION_PROFILE } from '../tenant/contract.ts';
 
 export type ProfileName = 'standard' | 'strict' | 'none';
 export const PROFILES: readonly ProfileName[] = ['standard', 'strict', 'none'];
@@ -23,6 +24,23 @@ const QUOTA_ALIASES: Record<string, string> = {
 };
 const QUOTA_KEY = /^(count\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const LIMIT_KEYS = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+
+/**
+ * The settings an install recorded on the namespace (profile and the policy-settings annotation),
+ * so that later upgrades and policy runs render the same policy.
+ */
+export function recordedSettings(annotations: Record<string, string>): PolicySettings {
+  const profile = PROFILES.includes(annotations[ANNOTATION_PROFILE] as ProfileName)
+    ? (annotations[ANNOTATION_PROFILE] as ProfileName)
+    : 'standard';
+  let recorded: Partial<PolicySettings> = {};
+  try {
+    recorded = JSON.parse(annotations[ANNOTATION_POLICY_SETTINGS] ?? '{}') as Partial<PolicySettings>;
+  } catch {
+    // A hand-edited annotation that is not JSON: the profile's defaults apply.
+  }
+  return { profile, quota: recorded.quota ?? {}, limits: recorded.limits ?? {}, owner: recorded.owner };
+}
 
 export function parseProfile(value: string): ProfileName {
   if (!PROFILES.includes(value as ProfileName)) {

@@ -48,6 +48,8 @@ export interface Tenant {
   instanceNamespace?: string;
   createdAt?: string;
   labels: Record<string, string>;
+  /** The namespace's annotations (KubePlus: the instance's). */
+  annotations: Record<string, string>;
   /** The namespace is being deleted. */
   terminating: boolean;
   /** The namespace the tenant claims does not exist (KubePlus instance whose namespace is gone). */

@@ -57,6 +57,7 @@ function mimtTenant(namespace: KubeObject): Tenant {
     profile: annotations[ANNOTATION_PROFILE],
     createdAt: namespace.metadata.creationTimestamp,
     labels,
+    annotations,
     terminating: isTerminating(namespace),
     namespaceMissing: false,
     problems,
@@ -112,6 +113,7 @@ function kubePlusTenant(instance: KubePlusInstance, namespaces: Map<string, Kube
     instanceNamespace: instance.metadata.namespace,
     createdAt: instance.metadata.creationTimestamp,
     labels: labelsOf(instance),
+    annotations: annotationsOf(instance),
     terminating: isTerminating(namespace) || instance.metadata.deletionTimestamp !== undefined,
     namespaceMissing: namespace === undefined,
     problems,
@@ -127,6 +129,7 @@ function orphanKubePlusTenant(namespace: KubeObject): Tenant {
     release: unquote(annotationsOf(namespace)[HELM_RELEASE_ANNOTATION]),
     createdAt: namespace.metadata.creationTimestamp,
     labels: labelsOf(namespace),
+    annotations: annotationsOf(namespace),
     terminating: isTerminating(namespace),
     namespaceMissing: false,
     problems: [
