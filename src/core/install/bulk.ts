@@ -54,18 +54,23 @@ export async function bulkUpgrade(deps: InstallDeps, request: BulkRequest): Prom
       ...(await Promise.all(
         batch.map(async (t) => {
           try {
-            const outcome = await installTenant(deps, {
-              tenant: t.name,
-              chart: request.chart,
-              version: request.version,
-              valuesFiles: [],
-              set: [],
-              reuseValues: true,
-              settings: recordedSettings(t.annotations),
-              wait: request.wait,
-              timeoutMs: request.timeoutMs,
-              dryRun: false,
-            });
+            // Batches run in parallel: every progress line says whose it is.
+            const progress = (line: string) => deps.progress(`${t.name}: ${line}`);
+            const outcome = await installTenant(
+              { ...deps, progress },
+              {
+                tenant: t.name,
+                chart: request.chart,
+                version: request.version,
+                valuesFiles: [],
+                set: [],
+                reuseValues: true,
+                settings: recordedSettings(t.annotations),
+                wait: request.wait,
+                timeoutMs: request.timeoutMs,
+                dryRun: false,
+              },
+            );
             return row(t, outcome.action === 'unchanged' ? 'unchanged' : 'upgraded');
           } catch (error) {
             return row(t, 'failed', error instanceof Error ? error.message : String(error));
