@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { buildDefine } from './build-info.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -27,6 +28,7 @@ await build({
   minify: true,
   legalComments: 'linked',
   logLevel: 'warning',
+  define: buildDefine(),
   banner: {
     // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
     js: "import { createRequire as __mimtRequire } from 'node:module'; const require = __mimtRequire(import.meta.url);",

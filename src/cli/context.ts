@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors.ts';
 import type { KubeClient } from '../core/kube/client.ts';
+import { colourEnabled } from '../output/colour.ts';
 import { type GlobalArgs, clientOptions, connectionOptions } from './flags.ts';
 import type { Streams } from './printer.ts';
 import type { CommandContext } from './spec.ts';
@@ -34,6 +35,7 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
       streams.stderr(`${line}\n`);
     },
     now: () => new Date(),
+    colour: colourEnabled(args.color, Boolean(streams.stdoutIsTTY), streams.env),
     async confirm(question, flag) {
       if (!process.stdin.isTTY || !streams.stderrIsTTY) {
         throw usageError(

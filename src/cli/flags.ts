@@ -29,67 +29,71 @@ export interface GlobalArgs {
 
 export const GLOBAL_GROUP = 'Kubernetes flags:';
 
+/** The kubectl flags every command takes, as data: the parser and shell completion both read it. */
+export const GLOBAL_FLAGS: Record<string, Options> = {
+  kubeconfig: { type: 'string', describe: 'Path to the kubeconfig file to use', group: GLOBAL_GROUP },
+  context: { type: 'string', describe: 'The kubeconfig context to use', group: GLOBAL_GROUP },
+  cluster: { type: 'string', describe: 'The kubeconfig cluster to use', group: GLOBAL_GROUP },
+  user: { type: 'string', describe: 'The kubeconfig user to use', group: GLOBAL_GROUP },
+  namespace: {
+    alias: 'n',
+    type: 'string',
+    describe: 'The namespace scope for this request',
+    group: GLOBAL_GROUP,
+  },
+  as: { type: 'string', describe: 'Username to impersonate for the operation', group: GLOBAL_GROUP },
+  'as-group': {
+    type: 'string',
+    array: true,
+    describe: 'Group to impersonate; repeat for several',
+    group: GLOBAL_GROUP,
+  },
+  'as-uid': { type: 'string', describe: 'UID to impersonate for the operation', group: GLOBAL_GROUP },
+  'request-timeout': {
+    type: 'string',
+    default: '0',
+    describe: 'How long to wait for one server request (e.g. 1s, 2m); 0 waits forever',
+    group: GLOBAL_GROUP,
+  },
+  server: {
+    alias: 's',
+    type: 'string',
+    describe: 'The address and port of the API server',
+    group: GLOBAL_GROUP,
+  },
+  token: {
+    type: 'string',
+    describe: 'Bearer token for authentication to the API server',
+    group: GLOBAL_GROUP,
+  },
+  'insecure-skip-tls-verify': {
+    type: 'boolean',
+    describe: 'Do not verify the server certificate (insecure)',
+    group: GLOBAL_GROUP,
+  },
+  'certificate-authority': {
+    type: 'string',
+    describe: 'Path to a CA file for the server certificate',
+    group: GLOBAL_GROUP,
+  },
+  verbose: {
+    alias: 'v',
+    type: 'number',
+    default: 0,
+    describe: 'Log level: 1 request count and stack traces, 6 every request',
+    group: GLOBAL_GROUP,
+  },
+  color: {
+    type: 'string',
+    choices: ['auto', 'always', 'never'],
+    default: 'auto',
+    describe: 'Colour the output',
+    group: GLOBAL_GROUP,
+  },
+};
+
 export function defineGlobalFlags(y: Argv): Argv {
-  return y
-    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file to use', group: GLOBAL_GROUP })
-    .option('context', { type: 'string', describe: 'The kubeconfig context to use', group: GLOBAL_GROUP })
-    .option('cluster', { type: 'string', describe: 'The kubeconfig cluster to use', group: GLOBAL_GROUP })
-    .option('user', { type: 'string', describe: 'The kubeconfig user to use', group: GLOBAL_GROUP })
-    .option('namespace', {
-      alias: 'n',
-      type: 'string',
-      describe: 'The namespace scope for this request',
-      group: GLOBAL_GROUP,
-    })
-    .option('as', { type: 'string', describe: 'Username to impersonate for the operation', group: GLOBAL_GROUP })
-    .option('as-group', {
-      type: 'string',
-      array: true,
-      describe: 'Group to impersonate; repeat for several',
-      group: GLOBAL_GROUP,
-    })
-    .option('as-uid', { type: 'string', describe: 'UID to impersonate for the operation', group: GLOBAL_GROUP })
-    .option('request-timeout', {
-      type: 'string',
-      default: '0',
-      describe: 'How long to wait for one server request (e.g. 1s, 2m); 0 waits forever',
-      group: GLOBAL_GROUP,
-    })
-    .option('server', {
-      alias: 's',
-      type: 'string',
-      describe: 'The address and port of the API server',
-      group: GLOBAL_GROUP,
-    })
-    .option('token', {
-      type: 'string',
-      describe: 'Bearer token for authentication to the API server',
-      group: GLOBAL_GROUP,
-    })
-    .option('insecure-skip-tls-verify', {
-      type: 'boolean',
-      describe: 'Do not verify the server certificate (insecure)',
-      group: GLOBAL_GROUP,
-    })
-    .option('certificate-authority', {
-      type: 'string',
-      describe: 'Path to a CA file for the server certificate',
-      group: GLOBAL_GROUP,
-    })
-    .option('verbose', {
-      alias: 'v',
-      type: 'number',
-      default: 0,
-      describe: 'Log level: 1 request count and stack traces, 6 every request',
-      group: GLOBAL_GROUP,
-    })
-    .option('color', {
-      type: 'string',
-      choices: ['auto', 'always', 'never'],
-      default: 'auto',
-      describe: 'Colour the output',
-      group: GLOBAL_GROUP,
-    });
+  return y.options(GLOBAL_FLAGS);
 }
 
 /** -o/--output and --no-headers, for the commands that print listings. */
@@ -101,8 +105,9 @@ export function outputFlags(formats: readonly OutputFormat[]): Record<string, Op
   };
 }
 
+/** The -o value, or the command's first format (its default) when -o is not given. */
 export function outputFormat(value: string | undefined, formats: readonly OutputFormat[]): OutputFormat {
-  const format = (value ?? 'table') as OutputFormat;
+  const format = (value ?? formats[0] ?? 'table') as OutputFormat;
   if (!formats.includes(format)) {
     const allowed = formats.filter((f) => f !== 'table').join(', ');
     throw usageError(`invalid output format "${value}": use one of ${allowed}`);

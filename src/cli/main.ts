@@ -1,6 +1,5 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
-import { colourEnabled } from '../output/colour.ts';
 import { render } from '../output/render.ts';
 import type { Document, Listing } from '../output/result.ts';
 import { createContext } from './context.ts';
@@ -11,6 +10,8 @@ import type { CommandSpec } from './spec.ts';
 import { normalizeVerbosity } from './verbosity.ts';
 
 const SUITE = 'kubectl mimt';
+/** Cursor home, then erase the screen: how watch(1) redraws. */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
 function wrapWidth(streams: Streams): number {
   return Math.min(110, streams.columns ?? 100);
@@ -65,19 +66,27 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
   const context = await createContext(args, streams);
   try {
     const result = await spec.run(options, context);
-    const colour = colourEnabled(args.color, Boolean(streams.stdoutIsTTY), streams.env);
-    const show = (shown: Listing | Document): void => {
+    const { colour } = context;
+    const show = (shown: Listing | Document, before = ''): boolean => {
       const rendered = render(shown, { format, noHeaders: args.noHeaders, colour });
-      writeOut(streams, rendered.stdout);
+      if (rendered.stdout !== '') writeOut(streams, before + rendered.stdout);
       for (const line of rendered.stderr) streams.stderr(`${line}\n`);
+      return rendered.stdout !== '';
     };
     switch (result.type) {
       case 'stream':
         for await (const event of result.events) (event.to === 'stdout' ? streams.stdout : streams.stderr)(event.text);
         return result.exitCode?.() ?? EXIT.ok;
-      case 'frames':
-        for await (const frame of result.frames) show(frame);
+      case 'frames': {
+        let printed = false;
+        for await (const frame of result.frames) {
+          // On a terminal each frame replaces the last one; elsewhere frames follow each other, apart.
+          if (streams.stdoutIsTTY) streams.stdout(CLEAR_SCREEN);
+          const separator: string = !streams.stdoutIsTTY && printed ? (format === 'yaml' ? '---\n' : '\n') : '';
+          printed = show(frame, separator) || printed;
+        }
         return EXIT.ok;
+      }
       default:
         show(result);
         return result.exitCode ?? EXIT.ok;
@@ -104,6 +113,14 @@ function suiteHelp(): string {
   ].join('\n');
 }
 
+/** The hidden first word of the dispatcher that answers shell completion (see complete.ts). */
+export const COMPLETE_WORD = '__complete';
+
+/** --version alone, on the suite or any command: `version --client`, as executables usually answer it. */
+function isVersionFlag(argv: readonly string[]): boolean {
+  return argv.length === 1 && argv[0] === '--version';
+}
+
 /**
  * Runs one command of the suite and returns the exit code. `fixed` names the command for the
  * per-command executables (kubectl-mimt-ls); the dispatcher (kubectl-mimt) takes it from argv.
@@ -114,16 +131,21 @@ export async function main(fixed: string | undefined, rawArgv: readonly string[]
   let name = fixed;
   let rest = argv;
   try {
+    // The shell completion protocol (kubectl_complete-mimt), for installs that have only this executable.
+    if (fixed === undefined && rawArgv[0] === COMPLETE_WORD) {
+      return await (await import('./complete.ts')).completeMain(rawArgv.slice(1), streams);
+    }
     if (name === undefined) {
       const index = argv.findIndex((a) => !a.startsWith('-'));
-      if (index === -1) {
+      if (index === -1 && !isVersionFlag(argv)) {
         const asked = argv.includes('--help') || argv.includes('-h');
         (asked ? (text: string) => writeOut(streams, text) : streams.stderr)(suiteHelp());
         return asked ? EXIT.ok : EXIT.usage;
       }
-      name = argv[index] as string;
-      rest = [...argv.slice(0, index), ...argv.slice(index + 1)];
+      name = index === -1 ? 'version' : (argv[index] as string);
+      rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
     }
+    if (isVersionFlag(rest)) [name, rest] = ['version', ['--client']];
     const entry = COMMANDS[name];
     if (!entry) {
       throw usageError(`unknown command "${name}" for "${SUITE}"`, `Run '${SUITE} --help' for the commands.`);

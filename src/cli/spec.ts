@@ -10,6 +10,8 @@ export interface CommandContext {
   progress(line: string): void;
   now(): Date;
   signal: AbortSignal;
+  /** Whether stdout gets colour (--color, a terminal, NO_COLOR): decided by the CLI, once. */
+  colour: boolean;
   /**
    * Asks a yes/no question on the terminal; without one it fails with a usage error that names
    * `flag`, the way to say yes non-interactively.

@@ -1,6 +1,7 @@
 import { paint } from './colour.ts';
 import { renderJson } from './json.ts';
-import type { Document, Listing, OutputFormat, Rendered } from './result.ts';
+import { renderPrometheus } from './prometheus.ts';
+import type { Cell, Document, Listing, OutputFormat, Rendered, Tone } from './result.ts';
 import { renderTable } from './table.ts';
 import { renderYaml } from './yaml.ts';
 
@@ -10,11 +11,24 @@ export interface RenderOptions {
   colour: boolean;
 }
 
+const BAR_WIDTH = 8;
+
+/** A share as a bar of blocks: green, yellow from 80%, red when full. */
+function bar(share: number): string {
+  const filled = Math.round(Math.min(Math.max(share, 0), 1) * BAR_WIDTH);
+  const tone: Tone = share >= 1 ? 'red' : share >= 0.8 ? 'yellow' : 'green';
+  const part = (text: string, shade: Tone) => (text ? paint(text, shade, true) : '');
+  return part('\u2588'.repeat(filled), tone) + part('\u2591'.repeat(BAR_WIDTH - filled), 'dim');
+}
+
+function renderCell(cell: Cell, colour: boolean): string {
+  const text = paint(cell.text, cell.tone, colour);
+  return colour && cell.bar !== undefined ? `${bar(cell.bar)} ${text}` : text;
+}
+
 function renderListing(result: Listing, options: RenderOptions): string {
   const shown = result.columns.map((c) => options.format === 'wide' || !c.wide);
-  const rows = result.rows.map((row) =>
-    row.filter((_, i) => shown[i]).map((cell) => paint(cell.text, cell.tone, options.colour)),
-  );
+  const rows = result.rows.map((row) => row.filter((_, i) => shown[i]).map((cell) => renderCell(cell, options.colour)));
   const headers = result.columns.filter((_, i) => shown[i]).map((c) => c.header);
   return renderTable(headers, rows, { noHeaders: options.noHeaders });
 }
@@ -24,6 +38,10 @@ export function render(result: Listing | Document, options: RenderOptions): Rend
   const stderr = [...(result.warnings ?? [])];
   if (options.format === 'json') return { stdout: renderJson(result.document), stderr };
   if (options.format === 'yaml') return { stdout: renderYaml(result.document), stderr };
+  if (options.format === 'prometheus' && result.type === 'listing') {
+    const empty = result.rows.length === 0 ? [result.emptyMessage] : [];
+    return { stdout: renderPrometheus(result.metrics ?? []), stderr: [...stderr, ...empty] };
+  }
   if (result.type === 'document') {
     if (options.format === 'name') return { stdout: result.name ? `${result.name}\n` : '', stderr };
     return { stdout: result.text({ colour: options.colour }), stderr };

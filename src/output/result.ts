@@ -2,12 +2,16 @@
  * What a command hands to the CLI layer to show. A command builds one of these; the renderers turn
  * it into text for the chosen --output format.
  */
+import type { MetricFamily } from './prometheus.ts';
+
 export type Tone = 'green' | 'yellow' | 'red' | 'dim';
 
 export interface Cell {
   text: string;
   /** How the cell is coloured on a terminal. */
   tone?: Tone;
+  /** A share (1 = full) drawn as a small bar before the text, on a terminal with colour only. */
+  bar?: number;
 }
 
 export interface Column {
@@ -20,6 +24,7 @@ export interface Column {
 export interface ColumnDef<T> extends Column {
   value: (item: T) => string;
   tone?: (item: T) => Tone | undefined;
+  bar?: (item: T) => number | undefined;
 }
 
 export interface Listing {
@@ -36,6 +41,8 @@ export interface Listing {
   warnings?: string[];
   /** Set when the answer itself is a verdict, e.g. 1 for a diff, 3 for high-severity findings. */
   exitCode?: number;
+  /** What -o prometheus prints, for the commands that offer it. */
+  metrics?: MetricFamily[];
 }
 
 export interface Document {
@@ -73,8 +80,18 @@ export interface Frames {
 
 export type Result = Listing | Document | Stream | Frames;
 
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'];
+/** `text` and `raw` are the line formats of streamed output (logs). */
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'prometheus' | 'text' | 'raw';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = [
+  'table',
+  'wide',
+  'json',
+  'yaml',
+  'name',
+  'prometheus',
+  'text',
+  'raw',
+];
 
 export interface Rendered {
   stdout: string;
@@ -91,7 +108,7 @@ export function listing<T>(
     type: 'listing',
     ...fields,
     columns: columns.map(({ header, wide }) => ({ header, wide })),
-    rows: items.map((item) => columns.map((c) => ({ text: c.value(item), tone: c.tone?.(item) }))),
+    rows: items.map((item) => columns.map((c) => ({ text: c.value(item), tone: c.tone?.(item), bar: c.bar?.(item) }))),
     names: items.map(name),
   };
 }

@@ -60,6 +60,7 @@ interface Response {
 }
 
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_OBJECT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
@@ -291,10 +292,19 @@ export class KubeClient {
     return { ...last, rows, metadata: { resourceVersion: last.metadata?.resourceVersion } };
   }
 
-  /** Opens a long-lived GET (watch, log follow); a non-2xx answer becomes a MimtError. */
-  async stream(path: string, query: Query, signal?: AbortSignal): Promise<IncomingMessage> {
-    const spec: RequestSpec = { path, query, signal };
+  /**
+   * Opens a long-lived GET (watch, log follow); a non-2xx answer becomes a MimtError. `metadataOnly`
+   * makes a watch carry PartialObjectMetadata, for watchers that only need to know what changed.
+   */
+  async stream(
+    path: string,
+    query: Query,
+    signal?: AbortSignal,
+    options: { metadataOnly?: boolean } = {},
+  ): Promise<IncomingMessage> {
+    const spec: RequestSpec = { path, query, signal, accept: options.metadataOnly ? METADATA_OBJECT : undefined };
     let response: IncomingMessage;
+    const started = Date.now();
     try {
       response = await this.open(spec, undefined);
     } catch (error) {
@@ -302,6 +312,10 @@ export class KubeClient {
       throw this.failure(spec, { code: (error as NodeJS.ErrnoException).code, message: (error as Error).message });
     }
     const status = response.statusCode ?? 0;
+    // A stream has no end to time: the line says when its answer began.
+    this.options.onRequest?.(
+      `GET ${this.url(path, query).href} ${status} in ${Date.now() - started} milliseconds (stream)`,
+    );
     if (status >= 200 && status < 300) return response;
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);

@@ -190,8 +190,8 @@ function readIfPresent(file: string): string | undefined {
   }
 }
 
-/** Reads and resolves the kubeconfig the way kubectl does; missing files are skipped except --kubeconfig. */
-export function loadKubeconfig(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedKubeconfig {
+/** The kubeconfig files kubectl would read, with their text; missing files are skipped except --kubeconfig. */
+function readKubeconfigFiles(options: ConnectionOptions, env: NodeJS.ProcessEnv): KubeconfigFile[] {
   if (options.kubeconfig === '') throw usageError('--kubeconfig needs a file path');
   const files: KubeconfigFile[] = [];
   for (const file of kubeconfigPaths(options, env)) {
@@ -199,6 +199,22 @@ export function loadKubeconfig(options: ConnectionOptions, env: NodeJS.ProcessEn
     if (text !== undefined) files.push({ path: file, text });
     else if (options.kubeconfig !== undefined) throw failure(`kubeconfig "${file}" not found`);
   }
+  return files;
+}
+
+/** The context, cluster and user names of kubectl's merged kubeconfig, read without any request. */
+export function kubeconfigNames(
+  options: ConnectionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<'contexts' | 'clusters' | 'users', string[]> {
+  const merged = mergeKubeconfigs(readKubeconfigFiles(options, env));
+  const names = (entries: Entry[]): string[] => entries.map((e) => e.name);
+  return { contexts: names(merged.contexts), clusters: names(merged.clusters), users: names(merged.users) };
+}
+
+/** Reads and resolves the kubeconfig the way kubectl does. */
+export function loadKubeconfig(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedKubeconfig {
+  const files = readKubeconfigFiles(options, env);
   return selectContext(
     mergeKubeconfigs(files),
     options,
