@@ -3,14 +3,18 @@ import type { KubeClient } from '../core/kube/client.ts';
 import { parseSelector } from '../core/kube/selector.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
 import { takeInventory } from '../core/tenant/inventory.ts';
-import { resolveTenant } from '../core/tenant/resolve.ts';
-import { PHASE_ORDER, type Phase } from '../core/tenant/status.ts';
-import { type ColumnDef, type Listing, type Tone, listing } from '../output/result.ts';
+import { PHASE_ORDER } from '../core/tenant/status.ts';
+import { tenantRelevance } from '../core/tenant/watch.ts';
+import { type ColumnDef, type Document, type Frames, type Listing, listing } from '../output/result.ts';
+import { takeDetail } from './ls-detail.ts';
+import { type Snapshot, watchFrames } from './ls-watch.ts';
 import {
   API_VERSION,
+  PHASE_TONE,
   type TenantView,
   formatRequestsCpu,
   formatRequestsMemory,
+  statusText,
   tenantDocument,
   viewTenants,
 } from './tenant-view.ts';
@@ -22,21 +26,14 @@ export interface LsOptions {
   selector?: string;
   source?: TenantSource;
   sortBy: SortKey;
+  watch: boolean;
 }
 
 export interface LsDeps {
   kube(): Promise<KubeClient>;
   now(): Date;
+  signal: AbortSignal;
 }
-
-const TONE: Record<Phase, Tone | undefined> = {
-  Ready: 'green',
-  Progressing: 'yellow',
-  Degraded: 'red',
-  Failed: 'red',
-  Terminating: 'dim',
-  Unknown: 'yellow',
-};
 
 function compare(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
   const byName = (a: TenantView, b: TenantView) =>
@@ -50,22 +47,13 @@ function compare(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
   return byName;
 }
 
-export async function ls(options: LsOptions, deps: LsDeps): Promise<Listing> {
-  const client = await deps.kube();
+/** Every tenant, one row each, from one inventory (five requests without KubePlus). */
+async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps): Promise<Snapshot<Listing>> {
   const matches = options.selector ? parseSelector(options.selector) : () => true;
   const inventory = await takeInventory(client);
-  let views = viewTenants(inventory).filter(
-    (v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels),
-  );
-  if (options.tenant !== undefined) {
-    const tenant = resolveTenant(
-      views.map((v) => v.tenant),
-      options.tenant,
-      options.source,
-    );
-    views = views.filter((v) => v.tenant === tenant);
-  }
-  views.sort(compare(options.sortBy));
+  const views = viewTenants(inventory)
+    .filter((v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels))
+    .sort(compare(options.sortBy));
   const now = deps.now().getTime();
   const warnings = [
     ...inventory.warnings,
@@ -77,13 +65,8 @@ export async function ls(options: LsOptions, deps: LsDeps): Promise<Listing> {
     { header: 'SOURCE', value: (v) => v.tenant.source },
     { header: 'CHART', value: (v) => v.tenant.chart ?? '-' },
     { header: 'VERSION', value: (v) => v.tenant.chartVersion ?? '-' },
-    {
-      header: 'STATUS',
-      value: (v) =>
-        v.status.phase === 'Degraded' && v.pods.worstReason ? `Degraded (${v.pods.worstReason})` : v.status.phase,
-      tone: (v) => TONE[v.status.phase],
-    },
-    { header: 'PODS', value: (v) => `${v.pods.ready}/${v.pods.total}` },
+    { header: 'STATUS', value: statusText, tone: (v) => PHASE_TONE[v.status.phase] },
+    { header: 'PODS', value: (v) => (v.pods ? `${v.pods.ready}/${v.pods.total}` : '<unknown>') },
     {
       header: 'AGE',
       value: (v) => (v.tenant.createdAt ? formatDuration(now - Date.parse(v.tenant.createdAt)) : '<unknown>'),
@@ -95,10 +78,28 @@ export async function ls(options: LsOptions, deps: LsDeps): Promise<Listing> {
     { header: 'MEMORY', value: formatRequestsMemory, wide: true },
     { header: 'REASON', value: (v) => v.status.reason ?? '', wide: true },
   ];
-  return listing(views, columns, {
-    document: { apiVersion: API_VERSION, kind: 'TenantList', items: views.map(tenantDocument) },
-    name: (v) => `tenant/${v.tenant.name}`,
-    emptyMessage: 'No tenants found',
-    warnings,
-  });
+  return {
+    frame: listing(views, columns, {
+      document: { apiVersion: API_VERSION, kind: 'TenantList', items: views.map(tenantDocument) },
+      name: (v) => `tenant/${v.tenant.name}`,
+      emptyMessage: 'No tenants found',
+      warnings,
+    }),
+    listedAt: inventory.listedAt,
+    relevant: tenantRelevance(new Set(inventory.tenants.map((t) => t.namespace))),
+  };
+}
+
+/**
+ * `ls` lists every tenant; `ls TENANT` describes one; `--watch` turns either into frames taken
+ * again whenever the cluster reports a change that concerns them.
+ */
+export async function ls(options: LsOptions, deps: LsDeps): Promise<Listing | Document | Frames> {
+  const client = await deps.kube();
+  const take =
+    options.tenant === undefined
+      ? () => takeListing(client, options, deps)
+      : () => takeDetail(client, options.tenant as string, options, deps);
+  if (!options.watch) return (await take()).frame;
+  return { type: 'frames', frames: watchFrames<Listing | Document>(client, take, deps.signal) };
 }

@@ -4,9 +4,20 @@ import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
 import type { Tenant } from '../core/tenant/contract.ts';
 import type { Inventory } from '../core/tenant/inventory.ts';
 import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
-import { type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
+import { unreadableIn } from '../core/tenant/scope.ts';
+import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
+import type { Tone } from '../output/result.ts';
 
 export const API_VERSION = 'mimt.io/v1alpha1';
+
+export const PHASE_TONE: Record<Phase, Tone | undefined> = {
+  Ready: 'green',
+  Progressing: 'yellow',
+  Degraded: 'red',
+  Failed: 'red',
+  Terminating: 'dim',
+  Unknown: 'yellow',
+};
 
 export interface QuotaUse {
   used: number;
@@ -17,7 +28,8 @@ export interface QuotaUse {
 export interface TenantView {
   tenant: Tenant;
   release?: ReleaseRecord;
-  pods: PodSummary;
+  /** Undefined when the pods could not be read (no permission). */
+  pods?: PodSummary;
   status: TenantStatus;
   quota: Record<string, QuotaUse>;
 }
@@ -49,16 +61,25 @@ function releaseOf(tenant: Tenant, releases: ReleaseRecord[]): ReleaseRecord | u
 export function viewTenants(inventory: Inventory): TenantView[] {
   return inventory.tenants.map((tenant) => {
     const release = releaseOf(tenant, inventory.releases.get(tenant.namespace) ?? []);
+    const podsUnreadable = unreadableIn(inventory.unreadable.pods, tenant.namespace);
     const pods = summarizePods(inventory.pods.get(tenant.namespace) ?? []);
+    const unreadable = unreadableIn(inventory.unreadable.releases, tenant.namespace) ?? podsUnreadable;
     const chart = tenant.chart ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
     return {
       tenant: { ...tenant, chart },
       release,
-      pods,
-      status: tenantStatus(tenant, release, pods),
+      pods: podsUnreadable === undefined ? pods : undefined,
+      status: tenantStatus(tenant, release, pods, unreadable),
       quota: quotaUse(inventory.quotas.get(tenant.namespace) ?? []),
     };
   });
+}
+
+/** The STATUS column: the phase, with the worst pod reason when Degraded. */
+export function statusText(view: TenantView): string {
+  return view.status.phase === 'Degraded' && view.pods?.worstReason
+    ? `Degraded (${view.pods.worstReason})`
+    : view.status.phase;
 }
 
 /** `1200m/4 (30%)`; `1200m` without a quota; `-` when nothing is known. */
@@ -89,7 +110,7 @@ export function tenantDocument(view: TenantView): Record<string, unknown> {
     phase: status.phase,
     ...(status.reason ? { reason: status.reason } : {}),
     release: release ? { status: release.status, revision: release.revision } : null,
-    pods: { ready: pods.ready, total: pods.total, restarts: pods.restarts },
+    pods: pods ? { ready: pods.ready, total: pods.total, restarts: pods.restarts } : null,
   };
   if (Object.keys(view.quota).length) body.quota = view.quota;
   if (tenant.problems.length) body.problems = tenant.problems;

@@ -9,19 +9,31 @@ const SORT_KEYS: readonly SortKey[] = ['name', 'age', 'status'];
 export default defineCommand<LsOptions>({
   name: 'ls',
   summary: 'List tenants and their state, or show one tenant',
-  usage: 'kubectl mimt ls [TENANT] [-l selector] [--source mimt|kubeplus] [-o wide|json|yaml|name] [flags]',
-  description: "List every tenant (mimt's own and KubePlus instances) with its chart, release and pod health.",
+  usage: 'kubectl mimt ls [TENANT] [-l selector] [--source mimt|kubeplus] [-o wide|json|yaml|name] [-w]',
+  description:
+    "List every tenant (mimt's own and KubePlus instances) with its chart, release and pod health, or " +
+    'describe one: its resources, pods, URLs, policy and recent Warning events.\n\n' +
+    'Without the right to list namespaces cluster-wide, only the namespace of the context (-n) and the ' +
+    'tenants named are looked at, and a note on stderr says so.',
   examples: [
     ['kubectl mimt ls', 'List all tenants'],
     ['kubectl mimt ls -o wide', 'Add release, revision, profile and quota use'],
-    ['kubectl mimt ls acme -o json', 'One tenant as a Tenant object'],
+    ['kubectl mimt ls acme', 'Describe one tenant: resources, pods, URLs, policy, events'],
+    ['kubectl mimt ls acme -o json', 'One tenant as a Tenant object, with its resources, URLs and events'],
     ['kubectl mimt ls -l tier=gold --sort-by status', 'Gold tenants, the worst first'],
+    ['kubectl mimt ls -w', 'Show the list again whenever a tenant, pod or release changes; Ctrl-C ends'],
   ],
   formats: ['table', 'wide', 'json', 'yaml', 'name'],
   flags: {
     selector: { alias: 'l', type: 'string', describe: 'Label selector on tenants, e.g. tier=gold' },
     source: { type: 'string', choices: TENANT_SOURCES, describe: 'Only tenants of this source' },
     'sort-by': { type: 'string', choices: SORT_KEYS, default: 'name', describe: 'Sort order' },
+    watch: {
+      alias: 'w',
+      type: 'boolean',
+      default: false,
+      describe: 'After the first answer, show it again on every change (watch API); Ctrl-C ends',
+    },
   },
   options(args) {
     const positional = (args._ as unknown[]).map(String);
@@ -33,6 +45,7 @@ export default defineCommand<LsOptions>({
       selector: args.selector as string | undefined,
       source: args.source as TenantSource | undefined,
       sortBy: args.sortBy as SortKey,
+      watch: Boolean(args.watch),
     };
   },
   run: async (options, context) => (await import('../../commands/ls.ts')).ls(options, context),

@@ -12,10 +12,19 @@ export interface TenantStatus {
   reason?: string;
 }
 
-/** The rules of docs/tenancy-contract.md, "Status", in the order they are written there. */
-export function tenantStatus(tenant: Tenant, release: ReleaseRecord | undefined, pods: PodSummary): TenantStatus {
+/**
+ * The rules of docs/tenancy-contract.md, "Status", in the order they are written there. `unreadable`
+ * says why the release records or pods could not be read (no permission): then nothing is concluded.
+ */
+export function tenantStatus(
+  tenant: Tenant,
+  release: ReleaseRecord | undefined,
+  pods: PodSummary,
+  unreadable?: string,
+): TenantStatus {
   if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
   if (tenant.namespaceMissing) return { phase: 'Unknown', reason: `namespace "${tenant.namespace}" not found` };
+  if (unreadable !== undefined) return { phase: 'Unknown', reason: unreadable };
   if (!release) return { phase: 'Unknown', reason: `no Helm release "${tenant.release}" in the namespace` };
   switch (release.status) {
     case 'failed':

@@ -1,0 +1,156 @@
+/**
+ * KubePlus as the tests need it, without its operator: the CRDs in the shapes KubePlus creates
+ * (ResourceComposition in workflows.kubeplus, one registered Kind in platformapi.kubeplus per
+ * composition), instances with the status KubePlus writes, and tenant namespaces marked the way
+ * KubePlus marks them. What KubePlus would install (the Helm release) the tests install with helm.
+ */
+import { randomBytes } from 'node:crypto';
+import { apply, kubectl, waitFor } from './cluster.ts';
+
+export const COMPOSITION_CRD = 'resourcecompositions.workflows.kubeplus';
+
+/** A Kind registered through a ResourceComposition, e.g. {kind: 'WebappService', plural: 'webappservices'}. */
+export interface KubePlusKind {
+  kind: string;
+  plural: string;
+  /** The ResourceComposition that registers it, in `namespace`. */
+  composition: string;
+  namespace: string;
+  chartName: string;
+}
+
+const schemaless = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+
+function crd(group: string, kind: string, plural: string, labels: Record<string, string> = {}) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}`, labels },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      // KubePlus writes status with plain updates, so the Kinds have no status subresource.
+      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: schemaless } }],
+    },
+  };
+}
+
+async function established(name: string): Promise<void> {
+  await waitFor(`CRD ${name} to be established`, async () => {
+    const result = await kubectl([
+      'get',
+      'crd',
+      name,
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+    ]);
+    return result.stdout === 'True' ? true : undefined;
+  });
+}
+
+/**
+ * KubePlus's own CRD, shared by every test that pretends KubePlus is installed: applied when missing,
+ * never removed (another test may be using it).
+ */
+export async function installCompositionCrd(): Promise<void> {
+  await apply(JSON.stringify(crd('workflows.kubeplus', 'ResourceComposition', 'resourcecompositions')));
+  await established(COMPOSITION_CRD);
+}
+
+/** A Kind of its own (unique name) with its ResourceComposition, as KubePlus registers one. */
+export async function registerKind(options: {
+  prefix: string;
+  chartName: string;
+  namespace?: string;
+}): Promise<KubePlusKind> {
+  await installCompositionCrd();
+  const suffix = randomBytes(3).toString('hex');
+  const kind = `${options.prefix}${suffix.toUpperCase()}Service`.replace(/^./, (c) => c.toUpperCase());
+  const plural = `${kind.toLowerCase()}s`;
+  const registered: KubePlusKind = {
+    kind,
+    plural,
+    composition: `${kind.toLowerCase()}-composition`,
+    namespace: options.namespace ?? 'default',
+    chartName: options.chartName,
+  };
+  await apply(JSON.stringify(crd('platformapi.kubeplus', kind, plural, { 'registered-by': 'kubeplus' })));
+  await established(`${plural}.platformapi.kubeplus`);
+  await apply(
+    JSON.stringify({
+      apiVersion: 'workflows.kubeplus/v1alpha1',
+      kind: 'ResourceComposition',
+      metadata: { name: registered.composition, namespace: registered.namespace },
+      spec: {
+        newResource: {
+          resource: { kind, group: 'platformapi.kubeplus', version: 'v1alpha1', plural },
+          chartName: options.chartName,
+          chartURL: `file:///${options.chartName}.tgz`,
+        },
+        respolicy: { spec: { policy: { quota: {} } } },
+      },
+      status: { status: 'New CRD defined' },
+    }),
+  );
+  return registered;
+}
+
+/** KubePlus's release name for an instance: lower(Kind)-instance. */
+export function kubePlusRelease(kind: KubePlusKind, instance: string): string {
+  return `${kind.kind.toLowerCase()}-${instance}`;
+}
+
+/**
+ * An instance as KubePlus leaves it after installing it: labelled created-by=kubeplus, with
+ * status.helmrelease "<namespace>:<release>" followed by the chart's notes, and its namespace
+ * (named like the instance) labelled managedby=kubeplus and annotated with the release name in
+ * the literal double quotes KubePlus writes.
+ */
+export async function kubePlusInstance(
+  kind: KubePlusKind,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<{ namespace: string; release: string }> {
+  const release = kubePlusRelease(kind, name);
+  await apply(
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: { managedby: 'kubeplus' },
+        annotations: { 'meta.helm.sh/release-name': `"${release}"` },
+      },
+    }),
+  );
+  await apply(
+    JSON.stringify({
+      apiVersion: 'platformapi.kubeplus/v1alpha1',
+      kind: kind.kind,
+      metadata: {
+        name,
+        namespace: kind.namespace,
+        labels: { 'created-by': 'kubeplus', ...labels },
+        annotations: { accountidentity: 'e2e' },
+      },
+      spec: { replicaCount: 2 },
+      status: { helmrelease: `${name}:${release}\nThank you for installing ${kind.chartName}.` },
+    }),
+  );
+  return { namespace: name, release };
+}
+
+/** Removes the Kind, its composition and its instances (the CRD's deletion takes the instances). */
+export async function removeKind(kind: KubePlusKind): Promise<void> {
+  await kubectl([
+    'delete',
+    'resourcecomposition',
+    kind.composition,
+    '-n',
+    kind.namespace,
+    '--ignore-not-found',
+    '--wait=false',
+  ]);
+  await kubectl(['delete', 'crd', `${kind.plural}.platformapi.kubeplus`, '--ignore-not-found', '--wait=false']);
+}
