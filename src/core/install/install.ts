@@ -6,7 +6,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
-import type { PolicySettings } from '../policy/settings.ts';
+import { type PolicySettings, recordSettings } from '../policy/settings.ts';
 import {
   ANNOTATION_CHART,
   ANNOTATION_CHART_NAME,
@@ -59,7 +59,6 @@ export interface InstallDeps {
 }
 
 export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo, fingerprint?: string): KubeObject {
-  const { quota, limits, owner } = request.settings;
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -76,7 +75,7 @@ export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo,
         [ANNOTATION_CHART_VERSION]: chart.version,
         [ANNOTATION_RELEASE]: request.tenant,
         [ANNOTATION_PROFILE]: request.settings.profile,
-        [ANNOTATION_POLICY_SETTINGS]: JSON.stringify({ quota, limits, owner }),
+        [ANNOTATION_POLICY_SETTINGS]: recordSettings(request.settings),
         ...(fingerprint ? { [ANNOTATION_FINGERPRINT]: fingerprint } : {}),
       },
     },

@@ -1,6 +1,12 @@
-import { LABEL_MANAGED_BY, LABEL_POLICY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
+import {
+  ANNOTATION_POLICY_SETTINGS,
+  ANNOTATION_PROFILE,
+  LABEL_MANAGED_BY,
+  LABEL_POLICY,
+  MANAGED_BY_MIMT,
+} from '../tenant/contract.ts';
 import type { KubeObject } from '../kube/objects.ts';
-import type { PolicySettings, ProfileName } from './settings.ts';
+import { type PolicySettings, type ProfileName, recordSettings } from './settings.ts';
 
 /** Every object mimt owns in a tenant namespace is named with this prefix and carries these labels. */
 export const POLICY_PREFIX = 'mimt-';
@@ -38,15 +44,30 @@ const POD_SECURITY: Record<ProfileName, string | undefined> = {
   none: undefined,
 };
 
+/** The Pod Security Admission labels mimt sets, in the order it sets them. */
+export const POD_SECURITY_KEYS = ['enforce', 'enforce-version', 'warn', 'audit'].map(
+  (mode) => `pod-security.kubernetes.io/${mode}`,
+);
+
 /** The Pod Security Admission labels of a profile, for the tenant namespace. */
 export function podSecurityLabels(profile: ProfileName): Record<string, string> {
   const level = POD_SECURITY[profile];
   if (!level) return {};
+  const [enforce, version, warn, audit] = POD_SECURITY_KEYS as [string, string, string, string];
+  return { [enforce]: level, [version]: 'latest', [warn]: level, [audit]: level };
+}
+
+/** Pod Security levels from the most permissive; a tenant below its profile's level is exposed. */
+export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+
+/** What a profile sets on the tenant namespace itself: Pod Security labels and the settings record. */
+export function policyNamespaceFields(settings: PolicySettings): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+} {
   return {
-    'pod-security.kubernetes.io/enforce': level,
-    'pod-security.kubernetes.io/enforce-version': 'latest',
-    'pod-security.kubernetes.io/warn': level,
-    'pod-security.kubernetes.io/audit': level,
+    labels: podSecurityLabels(settings.profile),
+    annotations: { [ANNOTATION_PROFILE]: settings.profile, [ANNOTATION_POLICY_SETTINGS]: recordSettings(settings) },
   };
 }
 

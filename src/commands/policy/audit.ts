@@ -1,0 +1,48 @@
+import { EXIT } from '../../core/errors.ts';
+import { type Finding, SEVERITIES, type Severity, auditTenants } from '../../core/policy/audit.ts';
+import { collectAuditInput } from '../../core/policy/audit-input.ts';
+import type { TenantSource } from '../../core/tenant/contract.ts';
+import { type ColumnDef, type Listing, type Tone, listing } from '../../output/result.ts';
+import { API_VERSION } from '../tenant-view.ts';
+import type { PolicyDeps } from './show.ts';
+
+export interface PolicyAuditOptions {
+  command: 'audit';
+  /** One tenant; every tenant when undefined (-A). */
+  tenant?: string;
+  source?: TenantSource;
+}
+
+const TONE: Record<Severity, Tone> = { high: 'red', medium: 'yellow', low: 'dim' };
+
+/** One line per finding; exit 3 when any is high, so that CI can gate on it. */
+export async function audit(options: PolicyAuditOptions, deps: PolicyDeps): Promise<Listing> {
+  const client = await deps.kube();
+  const { input, warnings } = await collectAuditInput(
+    client,
+    options.tenant === undefined ? undefined : { name: options.tenant, source: options.source },
+  );
+  const findings = auditTenants(input);
+  const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
+  const columns: ColumnDef<Finding>[] = [
+    { header: 'SEVERITY', value: (f) => f.severity, tone: (f) => TONE[f.severity] },
+    { header: 'TENANT', value: (f) => f.tenant },
+    { header: 'RULE', value: (f) => f.rule },
+    { header: 'OBJECT', value: (f) => f.object },
+    { header: 'FINDING', value: (f) => f.message },
+  ];
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, count(s)]));
+  return listing(findings, columns, {
+    document: {
+      apiVersion: API_VERSION,
+      kind: 'PolicyAudit',
+      metadata: { tenants: input.audited.length },
+      summary,
+      items: findings,
+    },
+    name: (f) => `${f.tenant}/${f.object.toLowerCase()}`,
+    emptyMessage: `No findings in ${input.audited.length} tenant${input.audited.length === 1 ? '' : 's'}`,
+    warnings,
+    exitCode: count('high') ? EXIT.findings : EXIT.ok,
+  });
+}
