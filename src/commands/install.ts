@@ -1,13 +1,17 @@
 import { EXIT } from '../core/errors.ts';
 import { Helm } from '../core/helm/cli.ts';
 import { type BulkRequest, type BulkRow, bulkUpgrade } from '../core/install/bulk.ts';
+import { type KubePlusRequest, installKubePlusInstance } from '../core/install/kubeplus.ts';
 import { type InstallOutcome, type InstallRequest, installTenant } from '../core/install/install.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { findTenant, tenantInventory } from '../core/tenant/inventory.ts';
 import { type ColumnDef, type Document, type Listing, type Tone, listing } from '../output/result.ts';
 import { API_VERSION, tenantDocument, viewTenants } from './tenant-view.ts';
 
-export type InstallOptions = { mode: 'one'; request: InstallRequest } | { mode: 'all'; bulk: BulkRequest };
+export type InstallOptions =
+  | { mode: 'one'; request: InstallRequest }
+  | { mode: 'all'; bulk: BulkRequest }
+  | { mode: 'kubeplus'; kubeplus: KubePlusRequest };
 
 export interface InstallDeps {
   kube(): Promise<KubeClient>;
@@ -65,10 +69,33 @@ function bulkListing(rows: BulkRow[], bulk: BulkRequest): Listing {
   };
 }
 
+async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps: InstallDeps): Promise<Document> {
+  const outcome = await installKubePlusInstance(client, request, deps.progress);
+  const name = `tenant/${outcome.tenant}`;
+  if (outcome.action === 'planned') {
+    return {
+      type: 'document',
+      document: { apiVersion: API_VERSION, kind: 'TenantPlan', metadata: { name: outcome.tenant }, spec: outcome },
+      name,
+      text: () => `${name} (dry run): the API server accepts the ${outcome.kind} instance; nothing was changed\n`,
+    };
+  }
+  const tenant = await findTenant(client, outcome.tenant, 'kubeplus');
+  const [view] = viewTenants(await tenantInventory(client, tenant));
+  return {
+    type: 'document',
+    document: view ? tenantDocument(view) : { name: outcome.tenant },
+    name,
+    text: () =>
+      `${name} ${outcome.action} (KubePlus ${outcome.kind} in ${outcome.instanceNamespace}, release ${outcome.release} in namespace ${outcome.namespace ?? tenant.namespace})\n`,
+  };
+}
+
 export async function install(options: InstallOptions, deps: InstallDeps): Promise<Document | Listing> {
   const client = await deps.kube();
   const core = { client, helm: new Helm(client), progress: deps.progress, signal: deps.signal };
   if (options.mode === 'all') return bulkListing(await bulkUpgrade(core, options.bulk), options.bulk);
+  if (options.mode === 'kubeplus') return kubePlusResult(client, options.kubeplus, deps);
   const outcome = await installTenant(core, options.request);
   if (outcome.action === 'planned') {
     const document = planDocument(outcome);

@@ -41,7 +41,8 @@ export default defineCommand<InstallOptions>({
   summary: 'Install or upgrade a tenant instance from a Helm chart, isolated, atomically',
   usage:
     'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]\n' +
-    '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N] [flags]',
+    '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N] [flags]\n' +
+    '  kubectl mimt install TENANT --kind KIND [-f spec.yaml] [-n KUBEPLUS_NAMESPACE] [flags]',
   description: [
     'Install a tenant: namespace TENANT with the tenancy labels, the isolation policy of --profile, and',
     'the chart as Helm release TENANT. Running it again changes nothing; with a new version or values it',
@@ -60,6 +61,7 @@ export default defineCommand<InstallOptions>({
       'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --max-parallel 10',
       'Upgrade every tenant on webapp',
     ],
+    ['kubectl mimt install acme --kind WordpressService -f acme-spec.yaml', 'Through KubePlus: an instance of a Kind'],
   ],
   formats: ['table', 'json', 'yaml', 'name'],
   flags: {
@@ -75,6 +77,7 @@ export default defineCommand<InstallOptions>({
     timeout: { type: 'string', default: '5m', describe: 'How long Helm may take' },
     'dry-run': { type: 'boolean', default: false, describe: 'Print what would be created; change nothing' },
     all: { type: 'boolean', default: false, describe: 'Upgrade every tenant on the chart named by --chart' },
+    kind: { type: 'string', describe: 'Create the tenant as an instance of this KubePlus Kind (-f: its spec)' },
     selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
     'max-parallel': { type: 'number', default: 5, describe: 'With --all: how many tenants upgrade at once' },
   },
@@ -82,6 +85,24 @@ export default defineCommand<InstallOptions>({
     const positional = (args._ as unknown[]).map(String);
     const chart = args.chart as string | undefined;
     const timeoutMs = parseDuration('timeout', args.timeout as string);
+    if (args.kind) {
+      if (positional.length !== 1) throw usageError('--kind needs one tenant name: the name of the KubePlus instance');
+      const excluded = ['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version'].find((flag) => args[flag]);
+      if (excluded) throw usageError(`--${excluded} does not go with --kind: KubePlus installs the chart of the Kind`);
+      const files = strings(args.values).map(checkValuesFile);
+      if (files.length > 1) throw usageError('--kind takes one spec file (-f): the instance spec');
+      return {
+        mode: 'kubeplus',
+        kubeplus: {
+          tenant: assertTenantName(positional[0] as string),
+          kind: args.kind as string,
+          spec: files[0] ? ((load(readFileSync(files[0], 'utf8')) as Record<string, unknown> | null) ?? {}) : {},
+          namespace: args.namespace,
+          timeoutMs,
+          dryRun: Boolean(args.dryRun),
+        },
+      };
+    }
     if (args.all) {
       if (positional.length)
         throw usageError(`--all upgrades every tenant on the chart: drop the tenant name "${positional[0]}"`);
