@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
+
+// V8 keeps compiled code of the bundle in the OS temp folder: later starts skip parsing.
+enableCompileCache?.();
+const [{ main }, { processStreams }] = await Promise.all([
+  import('../src/cli/main.ts'),
+  import('../src/cli/printer.ts'),
+]);
+process.exitCode = await main('completion', process.argv.slice(2), processStreams());
