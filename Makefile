@@ -9,7 +9,7 @@ NODE_TEST := node --test --test-reporter=spec
 UNIT_TESTS := test/unit/*.test.ts test/cli/*.test.ts
 E2E_TESTS := test/e2e/*.test.ts
 
-.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down clean
+.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down test-tools release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -39,11 +39,17 @@ cluster-up: ## Start (or reuse) the local control plane; kubeconfig in .cluster/
 cluster-down: ## Stop the local control plane and remove its state
 	test/cluster/down.sh
 
-e2e: build cluster-up ## End-to-end tests against the local control plane
+test-tools: ## Install the Debian packages the distribution tests need (qemu, arm64 libraries, osslsigncode)
+	scripts/test-tools.sh
+
+e2e: build cluster-up test-tools ## End-to-end tests against the local control plane
 	$(NODE_TEST) $(E2E_TESTS)
 
-test: check build cluster-up ## Everything: checks, unit, executable and end-to-end tests
+test: check build cluster-up test-tools ## Everything: checks, unit, executable and end-to-end tests
 	$(NODE_TEST) $(UNIT_TESTS) $(E2E_TESTS)
+
+release: deps ## Standalone executables (5 platforms), archives, SHA256SUMS and krew-manifests/mimt.yaml
+	node scripts/release.ts
 
 demo: build cluster-up ## Install a few tenants on the local cluster and show each mimt command
 	scripts/demo.sh

@@ -32,6 +32,74 @@ show kubectl mimt ls
 say "The wide view adds the Helm release, its revision, the profile and requests against quota"
 show kubectl mimt ls -o wide
 
+say "KWOK runs no containers: it serves each one's log from a file (CRI format) that a Logs object names"
+logs="$root/.cluster/demo-logs" # lives as long as the cluster, so logs keep working after the demo
+mkdir -p "$logs"
+stamp() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%NZ; }
+now=$(date -u +%s)
+n=0
+for pod in $(kubectl get pods -n acme -o jsonpath='{.items[*].metadata.name}'); do
+  n=$((n + 1))
+  printf '%s stdout F GET / 200 %dms\n%s stdout F GET /healthz 200 1ms\n' \
+    "$(stamp $((now - 50 + n)))" $((10 + n)) "$(stamp $((now - 20 + n)))" >"$logs/$pod.web.log"
+  printf '%s stdout F picked job %d\n%s stdout F job %d done\n' \
+    "$(stamp $((now - 40 + n)))" $((40 + n)) "$(stamp $((now - 10 + n)))" $((40 + n)) >"$logs/$pod.worker.log"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Logs
+metadata: {name: $pod, namespace: acme}
+spec:
+  logs:
+    - {containers: [web], logsFile: $logs/$pod.web.log, follow: true}
+    - {containers: [worker], logsFile: $logs/$pod.worker.log, follow: true}
+YAML
+done
+# Pods that come later (the ReplicaSet replacing a deleted one) read these.
+printf '%s stdout F started\n' "$(stamp "$now")" >"$logs/acme.new.log"
+kubectl apply -f - >/dev/null <<YAML
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata: {name: demo-acme}
+spec:
+  selector: {matchNamespaces: [acme]}
+  logs: [{logsFile: $logs/acme.new.log, follow: true}]
+YAML
+
+say "Every container of every pod of a tenant, merged in time order, each line prefixed pod/container"
+show kubectl mimt logs acme
+
+say "Only the worker containers' last line, as JSON objects, one per line"
+show kubectl mimt logs acme -c worker --tail 1 -o json
+
+say "Following: later lines appear as they come, new pods join (+) and deleted ones leave (-)"
+printf '$ kubectl mimt logs acme -f --tail 0    # then Ctrl-C\n'
+kubectl mimt logs acme -f --tail 0 &
+follower=$!
+sleep 3
+first=$(kubectl get pods -n acme -o jsonpath='{.items[0].metadata.name}')
+printf '%s stdout F GET /login 302 4ms\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" >>"$logs/$first.web.log"
+sleep 2
+kubectl delete pod -n acme "$first" --wait=false >/dev/null
+sleep 5
+kill -INT "$follower"
+wait "$follower"
+
+say "Isolation as data: what the policy of a tenant allows, and its quota used/hard"
+show kubectl mimt policy show acme
+
+say "Someone edits the quota by hand: diff shows the drift (exit 1), apply repairs it"
+kubectl patch resourcequota mimt-quota -n acme --type=merge -p '{"spec":{"hard":{"requests.cpu":"100"}}}' >/dev/null
+show kubectl mimt policy diff acme || show kubectl mimt policy apply acme
+
+say "Open traffic from one tenant to another on purpose; audit reads it as intentional"
+show kubectl mimt policy allow globex acme --port 8080
+show kubectl mimt policy audit -A || echo "(exit code $?: 3 means a high-severity finding)"
+
+say "A kubeconfig for a tenant user: works in its tenant, forbidden everywhere else"
+show kubectl mimt policy kubeconfig acme --name jane --role edit --duration 1h --file "$work/jane.kubeconfig"
+show kubectl --kubeconfig "$work/jane.kubeconfig" get deployments -n acme
+show kubectl --kubeconfig "$work/jane.kubeconfig" get pods -n globex || echo "(exit code $?)"
+
 say "A new chart version for every tenant on the chart, two at a time, each keeping its own values"
 cp -r "$chart" "$work/webapp"
 sed -i 's/^version: .*/version: 0.2.0/' "$work/webapp/Chart.yaml"
@@ -39,6 +107,13 @@ show kubectl mimt install --all --chart "$work/webapp" --max-parallel 2
 
 say "One tenant as a Tenant object, for scripts (fields in docs/tenancy-contract.md)"
 show kubectl mimt ls acme -o yaml
+
+say "Resource use per tenant against requests and quota (metrics-server needs ~40 s for new pods)"
+show kubectl mimt metrics --sort-by cpu
+show kubectl mimt metrics acme --pods
+
+say "The same figures in the Prometheus text format, for a scrape or a pushgateway"
+kubectl mimt metrics -o prometheus | head -n 12
 
 say "A listing costs a fixed number of API requests, whatever the number of tenants (-v=1 says how many)"
 show kubectl mimt ls -v=1 -o name
