@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLUSTER_BIN, apply, clusterEnv, kubectl, kubectlJson } from './cluster.ts';
-import { type KubePlusKind, kubePlusRelease } from './kubeplus.ts';
+import { type KubePlusKind, kubePlusNamespace, kubePlusRelease } from './kubeplus.ts';
 import { run } from './run.ts';
 
 interface Instance {
@@ -31,17 +31,7 @@ export function startStandInOperator(kind: KubePlusKind, chart: string): StandIn
   async function reconcile(instance: Instance): Promise<void> {
     const name = instance.metadata.name;
     const release = kubePlusRelease(kind, name);
-    await apply(
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name,
-          labels: { managedby: 'kubeplus' },
-          annotations: { 'meta.helm.sh/release-name': `"${release}"` },
-        },
-      }),
-    );
+    await apply(kubePlusNamespace(name, release));
     const values = path.join(work, `${name}.json`);
     writeFileSync(values, JSON.stringify(instance.spec ?? {}));
     const helm = await run(

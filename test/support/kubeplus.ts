@@ -101,6 +101,19 @@ export function kubePlusRelease(kind: KubePlusKind, instance: string): string {
   return `${kind.kind.toLowerCase()}-${instance}`;
 }
 
+/** The namespace of an instance as KubePlus marks it: the release name in literal double quotes. */
+export function kubePlusNamespace(name: string, release: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: { managedby: 'kubeplus' },
+      annotations: { 'meta.helm.sh/release-name': `"${release}"` },
+    },
+  });
+}
+
 /**
  * An instance as KubePlus leaves it after installing it: labelled created-by=kubeplus, with
  * status.helmrelease "<namespace>:<release>" followed by the chart's notes, and its namespace
@@ -113,17 +126,7 @@ export async function kubePlusInstance(
   labels: Record<string, string> = {},
 ): Promise<{ namespace: string; release: string }> {
   const release = kubePlusRelease(kind, name);
-  await apply(
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name,
-        labels: { managedby: 'kubeplus' },
-        annotations: { 'meta.helm.sh/release-name': `"${release}"` },
-      },
-    }),
-  );
+  await apply(kubePlusNamespace(name, release));
   await apply(
     JSON.stringify({
       apiVersion: 'platformapi.kubeplus/v1alpha1',
