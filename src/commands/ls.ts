@@ -3,6 +3,7 @@ import type { KubeClient } from '../core/kube/client.ts';
 import { parseSelector } from '../core/kube/selector.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
 import { takeInventory } from '../core/tenant/inventory.ts';
+import { listingPolicies } from '../core/tenant/policy-listing.ts';
 import { PHASE_ORDER } from '../core/tenant/status.ts';
 import { tenantRelevance } from '../core/tenant/watch.ts';
 import { type ColumnDef, type Document, type Frames, type Listing, listing } from '../output/result.ts';
@@ -14,6 +15,7 @@ import {
   type TenantView,
   formatRequestsCpu,
   formatRequestsMemory,
+  policyText,
   statusText,
   tenantDocument,
   viewTenants,
@@ -27,6 +29,8 @@ export interface LsOptions {
   source?: TenantSource;
   sortBy: SortKey;
   watch: boolean;
+  /** Audit each tenant's policy for the POLICY column and status.policy (-o wide|json|yaml). */
+  policy: boolean;
 }
 
 export interface LsDeps {
@@ -47,16 +51,22 @@ function compare(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
   return byName;
 }
 
-/** Every tenant, one row each, from one inventory (five requests without KubePlus). */
+/**
+ * Every tenant, one row each, from one inventory (five requests without KubePlus), and three more
+ * lists when the policy is asked for.
+ */
 async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps): Promise<Snapshot<Listing>> {
   const matches = options.selector ? parseSelector(options.selector) : () => true;
   const inventory = await takeInventory(client);
-  const views = viewTenants(inventory)
+  const policyWarnings: string[] = [];
+  const policies = options.policy ? await listingPolicies(client, inventory, policyWarnings) : undefined;
+  const views = viewTenants(inventory, policies)
     .filter((v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels))
     .sort(compare(options.sortBy));
   const now = deps.now().getTime();
   const warnings = [
     ...inventory.warnings,
+    ...policyWarnings,
     ...views.flatMap((v) => v.tenant.problems.map((p) => `warning: tenant ${v.tenant.name}: ${p}`)),
   ];
   const columns: ColumnDef<TenantView>[] = [
@@ -74,6 +84,12 @@ async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps)
     { header: 'RELEASE', value: (v) => v.tenant.release ?? '-', wide: true },
     { header: 'REVISION', value: (v) => (v.release ? String(v.release.revision) : '-'), wide: true },
     { header: 'PROFILE', value: (v) => v.tenant.profile ?? '-', wide: true },
+    {
+      header: 'POLICY',
+      value: policyText,
+      tone: (v) => (v.policy?.state === 'ok' ? 'green' : v.policy?.state === 'none' ? undefined : 'yellow'),
+      wide: true,
+    },
     { header: 'CPU', value: formatRequestsCpu, wide: true },
     { header: 'MEMORY', value: formatRequestsMemory, wide: true },
     { header: 'REASON', value: (v) => v.status.reason ?? '', wide: true },

@@ -4,6 +4,7 @@ import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
 import type { Tenant } from '../core/tenant/contract.ts';
 import type { Inventory } from '../core/tenant/inventory.ts';
 import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
+import type { PolicySummary } from '../core/tenant/policy-summary.ts';
 import { unreadableIn } from '../core/tenant/scope.ts';
 import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
 import type { Tone } from '../output/result.ts';
@@ -32,6 +33,8 @@ export interface TenantView {
   pods?: PodSummary;
   status: TenantStatus;
   quota: Record<string, QuotaUse>;
+  /** Only when the listing was asked for it (-o wide|json|yaml): it costs three more lists. */
+  policy?: PolicySummary;
 }
 
 export function quotaUse(quotas: KubeObject[]): Record<string, QuotaUse> {
@@ -58,7 +61,7 @@ function releaseOf(tenant: Tenant, releases: ReleaseRecord[]): ReleaseRecord | u
   return releases.find((r) => r.name === tenant.release);
 }
 
-export function viewTenants(inventory: Inventory): TenantView[] {
+export function viewTenants(inventory: Inventory, policies?: Map<Tenant, PolicySummary>): TenantView[] {
   return inventory.tenants.map((tenant) => {
     const release = releaseOf(tenant, inventory.releases.get(tenant.namespace) ?? []);
     const podsUnreadable = unreadableIn(inventory.unreadable.pods, tenant.namespace);
@@ -71,8 +74,15 @@ export function viewTenants(inventory: Inventory): TenantView[] {
       pods: podsUnreadable === undefined ? pods : undefined,
       status: tenantStatus(tenant, release, pods, unreadable),
       quota: quotaUse(inventory.quotas.get(tenant.namespace) ?? []),
+      ...(policies ? { policy: policies.get(tenant) } : {}),
     };
   });
+}
+
+/** The POLICY column: `-` where no mimt profile is recorded, as the PROFILE column says. */
+export function policyText(view: TenantView): string {
+  if (!view.policy) return '-';
+  return view.policy.state === 'none' && view.policy.profile === null ? '-' : view.policy.state;
 }
 
 /** The STATUS column: the phase, with the worst pod reason when Degraded. */
@@ -113,6 +123,10 @@ export function tenantDocument(view: TenantView): Record<string, unknown> {
     pods: pods ? { ready: pods.ready, total: pods.total, restarts: pods.restarts } : null,
   };
   if (Object.keys(view.quota).length) body.quota = view.quota;
+  if (view.policy) {
+    const { profile, state, reason } = view.policy;
+    body.policy = { profile, state, ...(reason ? { reason } : {}) };
+  }
   if (tenant.problems.length) body.problems = tenant.problems;
   return {
     apiVersion: API_VERSION,

@@ -22,6 +22,7 @@ interface TenantItem {
   status: {
     phase: string;
     reason?: string;
+    policy?: { profile: string | null; state: string };
     release: { status: string; revision: number } | null;
     pods: { ready: number; total: number; restarts: number } | null;
     problems?: string[];
@@ -224,12 +225,18 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
     assert.equal(names.stdout, [bare, crashing, failed, leaving, ready, starting].map((n) => `tenant/${n}\n`).join(''));
   });
 
-  it('adds release, revision and the reason with -o wide, and drops headers on request', async () => {
+  it('adds release, revision, policy and the reason with -o wide, and drops headers on request', async () => {
     const wide = await ls(['-l', selector, '-o', 'wide', '--no-headers']);
     assert.equal(wide.exitCode, 0, wide.stderr);
     assert.doesNotMatch(wide.stdout, /^TENANT/);
     const row = wide.stdout.split('\n').find((r) => r.startsWith(`${failed} `));
-    assert.match(row ?? '', /Failed\s+\d+\/\d+\s+\S+\s+\S+-failed\s+1\s+none\s+-\s+-\s+release revision 1 failed$/);
+    // Profile none: POLICY says none, since nothing isolates the tenant.
+    assert.match(
+      row ?? '',
+      /Failed\s+\d+\/\d+\s+\S+\s+\S+-failed\s+1\s+none\s+none\s+-\s+-\s+release revision 1 failed$/,
+    );
+    // A KubePlus instance records no mimt profile: nothing to hold its policy against.
+    assert.deepEqual(rowOf(wide.stdout, instance).slice(10, 12), ['-', '-']);
   });
 
   it('filters by label selector and by source, and sorts the worst first', async () => {
@@ -260,6 +267,13 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
     const result = await ls(['-v=1']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`I ${5 + compositions.items.length} API requests`));
+  });
+
+  it('costs three requests more with -o wide, for the policy kinds the inventory lacks', async () => {
+    const compositions = await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions', '-A']);
+    const result = await ls(['-o', 'wide', '-v=1']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`I ${8 + compositions.items.length} API requests`));
   });
 
   describe('one tenant in detail', () => {
@@ -549,5 +563,37 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
         await deleteNamespaces([watched]);
       }
     });
+  });
+});
+
+describe('kubectl mimt ls: the POLICY column', { timeout: 600_000 }, () => {
+  const name = uniqueName('lspol');
+  const mimt = (args: string[]) => run(plugin('kubectl-mimt'), args, { env: clusterEnv(), timeoutMs: 300_000 });
+  const policyOf = async (): Promise<string | undefined> => {
+    const wide = await ls(['-o', 'wide']);
+    assert.equal(wide.exitCode, 0, wide.stderr);
+    const [header = '', ...rows] = wide.stdout.split('\n');
+    const column = header.split(/\s{3,}/).indexOf('POLICY');
+    assert.notEqual(column, -1, header);
+    return rows.find((r) => r.startsWith(`${name} `))?.split(/\s{3,}/)[column];
+  };
+
+  before(async () => {
+    const installed = await mimt(['install', name, '--chart', EXAMPLE_CHART]);
+    assert.equal(installed.exitCode, 0, installed.stderr);
+  });
+  after(() => deleteNamespaces([name]));
+
+  it('says ok for a tenant installed with its profile, and missing once a profile object is deleted', async () => {
+    assert.equal(await policyOf(), 'ok');
+    assert.deepEqual((await listJson()).items.find((i) => i.metadata.name === name)?.status.policy, {
+      profile: 'standard',
+      state: 'ok',
+    });
+    await kubectl(['delete', 'networkpolicy', 'mimt-same-namespace-ingress', '-n', name]);
+    assert.equal(await policyOf(), 'missing');
+    assert.equal((await listJson()).items.find((i) => i.metadata.name === name)?.status.policy?.state, 'missing');
+    const plain = await ls([]);
+    assert.doesNotMatch(plain.stdout.split('\n')[0] ?? '', /POLICY/, 'the plain table does not audit');
   });
 });

@@ -192,6 +192,14 @@ describe('policy summary', () => {
   it('is none without a recorded profile', () => {
     assert.equal(policySummary(tenant, { metadata: { name: 'acme' } }, [], []).state, 'none');
   });
+
+  it('is none with profile none, which isolates nothing', () => {
+    const none = { metadata: { name: 'acme', annotations: { 'mimt.io/profile': 'none' } } };
+    assert.deepEqual((({ profile, state }) => ({ profile, state }))(policySummary(tenant, none, [], [])), {
+      profile: 'none',
+      state: 'none',
+    });
+  });
 });
 
 describe('describe layout', () => {

@@ -25,10 +25,12 @@ export interface Inventory {
   releases: Map<string, ReleaseRecord[]>;
   pods: Map<string, PodRow[]>;
   quotas: Map<string, KubeObject[]>;
+  /** The namespaces read (metadata only), by name; tenantInventory reads none. */
+  namespaces: Map<string, KubeObject>;
   /** KubePlus Kind → the chart its ResourceComposition installs. */
   kubePlusCharts: Map<string, string>;
-  /** Why pods or Helm release records could not be read, by namespace (see scope.ts). */
-  unreadable: { pods: Map<string, string>; releases: Map<string, string> };
+  /** Why pods, Helm release records or quotas could not be read, by namespace (see scope.ts). */
+  unreadable: { pods: Map<string, string>; releases: Map<string, string>; quotas: Map<string, string> };
   /** The namespace, pod and release record lists taken, for a watch to follow from. */
   listedAt: WatchTarget[];
   /** Set when only some namespaces were looked at (namespaces could not be listed, or one tenant). */
@@ -110,6 +112,7 @@ function kubePlusWarning(kubeplus: KubePlusRead, scope: string[] | undefined): s
 /** Tenants from both sources, with what a listing needs to know about how they were read. */
 interface TenantsRead {
   tenants: Tenant[];
+  namespaces: KubeObject[];
   kubePlusCharts: Map<string, string>;
   scope?: string[];
   listedAt?: WatchTarget;
@@ -124,6 +127,7 @@ async function readTenants(client: KubeClient, names: readonly string[]): Promis
   ]);
   return {
     tenants: tenantsIn(namespaces.items, namespaces.scope, kubeplus.instances),
+    namespaces: namespaces.items,
     kubePlusCharts: kubeplus.charts,
     scope: namespaces.scope,
     listedAt: namespaces.listedAt,
@@ -200,14 +204,14 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
 function joined(
   tenants: Tenant[],
   data: { pods: Collected<PodRow>; records: Collected<KubeObject>; quotas: Collected<KubeObject> },
-  rest: Pick<Inventory, 'kubePlusCharts' | 'scope' | 'warnings'> & { listedAt: WatchTarget[] },
+  rest: Pick<Inventory, 'namespaces' | 'kubePlusCharts' | 'scope' | 'warnings'> & { listedAt: WatchTarget[] },
 ): Inventory {
   return {
     tenants,
     releases: latestReleases(data.records.items),
     pods: groupByNamespace(data.pods.items),
     quotas: groupByNamespace(data.quotas.items),
-    unreadable: { pods: data.pods.unreadable, releases: data.records.unreadable },
+    unreadable: { pods: data.pods.unreadable, releases: data.records.unreadable, quotas: data.quotas.unreadable },
     ...rest,
     listedAt: [...rest.listedAt, ...data.pods.listedAt, ...data.records.listedAt],
   };
@@ -237,6 +241,7 @@ export async function takeInventory(
     data = await namespaceData(client, read.scope, warnings);
   }
   return joined(read.tenants, data, {
+    namespaces: new Map(read.namespaces.map((ns) => [ns.metadata.name, ns])),
     kubePlusCharts: read.kubePlusCharts,
     scope: read.scope,
     warnings,
@@ -248,5 +253,11 @@ export async function takeInventory(
 export async function tenantInventory(client: KubeClient, tenant: Tenant): Promise<Inventory> {
   const warnings: string[] = [];
   const data = await namespaceData(client, [tenant.namespace], warnings);
-  return joined([tenant], data, { kubePlusCharts: new Map(), scope: [tenant.namespace], warnings, listedAt: [] });
+  return joined([tenant], data, {
+    namespaces: new Map(),
+    kubePlusCharts: new Map(),
+    scope: [tenant.namespace],
+    warnings,
+    listedAt: [],
+  });
 }

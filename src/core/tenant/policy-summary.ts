@@ -5,7 +5,8 @@ import { ANNOTATION_PROFILE, type Tenant } from './contract.ts';
 /**
  * The policy of one tenant in a word, from the policy module's audit: `missing` when a profile object
  * is missing, `drift` when one differs or is unexpected or Pod Security is off the profile, `none`
- * without a recorded mimt profile, `ok` otherwise; `unknown` when the objects could not be read.
+ * without a recorded mimt profile or with profile none (nothing isolates the tenant), `ok` otherwise;
+ * `unknown` when the objects could not be read.
  */
 export type PolicyState = 'ok' | 'drift' | 'missing' | 'none' | 'unknown';
 
@@ -25,6 +26,8 @@ function stateOf(findings: readonly Finding[]): PolicyState {
   if (findings.some((f) => f.rule === 'no-policy')) return 'none';
   if (findings.some((f) => f.rule === 'missing-policy')) return 'missing';
   if (findings.some((f) => DRIFT_RULES.has(f.rule))) return 'drift';
+  // Profile none has nothing to drift from but mimt's leftovers; "ok" would read as isolated.
+  if (findings.some((f) => f.rule === 'no-isolation')) return 'none';
   return 'ok';
 }
 

@@ -65,12 +65,13 @@ export async function readNamespaces(
 }
 
 /**
- * Lists `plural` across the cluster, or in each namespace of `scope`. A 403 is recorded as
+ * Lists `plural` (a core kind's plural, or where any kind lives with or without a namespace) across
+ * the cluster, or in each namespace of `scope`. A 403 is recorded as
  * unreadable (with a warning) rather than read as "there are none"; a 404 is an empty answer.
  */
 export async function collect<T>(
   what: string,
-  plural: string,
+  plural: string | ((namespace: string | undefined) => string),
   scope: readonly string[] | undefined,
   fetch: (path: string) => Promise<{ items: T[]; resourceVersion?: string }>,
   warnings: string[],
@@ -80,7 +81,12 @@ export async function collect<T>(
   const collected: Collected<T> = { items: [], unreadable: new Map(), listedAt: [] };
   await Promise.all(
     where.map(async (namespace) => {
-      const path = namespace === undefined ? `/api/v1/${plural}` : `/api/v1/namespaces/${namespace}/${plural}`;
+      const path =
+        typeof plural === 'function'
+          ? plural(namespace)
+          : namespace === undefined
+            ? `/api/v1/${plural}`
+            : `/api/v1/namespaces/${namespace}/${plural}`;
       try {
         const answer = await fetch(path);
         collected.items.push(...answer.items);
