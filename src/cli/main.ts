@@ -1,6 +1,5 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
-import { render } from '../output/render.ts';
 import type { Document, Listing } from '../output/result.ts';
 import { createContext } from './context.ts';
 import { type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat } from './flags.ts';
@@ -63,6 +62,8 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
   }
   const format = outputFormat(args.output, spec.formats);
   const options = spec.options(args, format);
+  // The renderers (cli-table3, js-yaml) load only when a command runs, never for --help.
+  const { render } = await import('../output/render.ts');
   const context = await createContext(args, streams);
   try {
     const result = await spec.run(options, context);
