@@ -108,7 +108,14 @@ show kubectl mimt install --all --chart "$work/webapp" --max-parallel 2
 say "One tenant as a Tenant object, for scripts (fields in docs/tenancy-contract.md)"
 show kubectl mimt ls acme -o yaml
 
-say "Resource use per tenant against requests and quota (metrics-server needs ~40 s for new pods)"
+say "Resource use per tenant against requests and quota"
+# metrics-server needs two scrapes (about 40 s) before it reports a new pod.
+for _ in $(seq 90); do
+  measured=$(kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/globex/pods 2>/dev/null | grep -c '"containers"' || true)
+  [[ $measured -ge 1 ]] && break
+  [[ $_ -eq 1 ]] && echo "(waiting for metrics-server's first samples)"
+  sleep 1
+done
 show kubectl mimt metrics --sort-by cpu
 show kubectl mimt metrics acme --pods
 
