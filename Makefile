@@ -9,10 +9,10 @@ NODE_TEST := node --test --test-reporter=spec
 UNIT_TESTS := test/unit/*.test.ts test/cli/*.test.ts
 E2E_TESTS := test/e2e/*.test.ts
 
-.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down test-tools release clean
+.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down test-tools release bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -39,7 +39,8 @@ cluster-up: ## Start (or reuse) the local control plane; kubeconfig in .cluster/
 cluster-down: ## Stop the local control plane and remove its state
 	test/cluster/down.sh
 
-test-tools: ## Install the Debian packages the distribution tests need (qemu, arm64 libraries, osslsigncode)
+test-tools: ## What the distribution tests need: krew (from Go modules), qemu, arm64 libraries, osslsigncode
+	test/cluster/build.sh krew
 	scripts/test-tools.sh
 
 e2e: build cluster-up test-tools ## End-to-end tests against the local control plane
@@ -53,6 +54,12 @@ release: deps ## Standalone executables (5 platforms), archives, SHA256SUMS and 
 
 demo: build cluster-up ## Install a few tenants on the local cluster and show each mimt command
 	scripts/demo.sh
+
+bench: build cluster-up ## Benchmarks, not tests: ls, metrics and logs against kubectl and stern; results in bench/results/
+	test/cluster/build.sh stern
+	node bench/ls.ts
+	node bench/metrics.ts
+	node bench/logs.ts
 
 clean: ## Remove build output (not the binary cache)
 	rm -rf dist node_modules

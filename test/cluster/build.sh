@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the local control-plane binaries (and krew, for the distribution tests) from the Go modules
-# in test/cluster/<component>/ into a cache outside the checkout, keyed by component and version:
+# Builds the local control-plane binaries (and krew, for the distribution tests; stern, for
+# bench/logs.ts) from the Go modules in test/cluster/<component>/ into a cache outside the
+# checkout, keyed by component and version:
 #   ${MIMT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mimt}/bin/<component>-<version>/<binary>
 # then symlinks every binary into <repo>/.cluster/bin/.
 # Only missing binaries are built; when everything is cached, go is not invoked at all.
@@ -21,6 +22,7 @@ components=(
   "metrics-server sigs.k8s.io/metrics-server metrics-server=sigs.k8s.io/metrics-server/cmd/metrics-server"
   "helm helm.sh/helm/v4 helm=helm.sh/helm/v4/cmd/helm"
   "krew sigs.k8s.io/krew kubectl-krew=sigs.k8s.io/krew/cmd/krew validate-krew-manifest=sigs.k8s.io/krew/cmd/validate-krew-manifest"
+  "stern github.com/stern/stern stern=github.com/stern/stern"
 )
 
 # Arguments name the components to build (e.g. `build.sh krew`); none builds them all.
@@ -58,6 +60,8 @@ ldflags_for() {
       flags+=" -X helm.sh/helm/v4/internal/version.version=$ver -X helm.sh/helm/v4/internal/version.gitTreeState=clean" ;;
     krew)
       flags+=" -X sigs.k8s.io/krew/internal/version.gitTag=$ver" ;;
+    stern)
+      flags+=" -X github.com/stern/stern/cmd.version=${ver#v}" ;;
     # etcd and kwok carry their version as constants in the source.
   esac
   printf '%s' "$flags"

@@ -13,7 +13,8 @@ nodes=3
 kubeconfig="$state/kubeconfig"
 config="$state/kwokctl.yaml"
 
-"$here/build.sh"
+# Only what the cluster runs; krew (distribution tests) and stern (benchmarks) are built by their targets.
+"$here/build.sh" kubernetes etcd kwok metrics-server helm
 
 started=$SECONDS
 mkdir -p "$state/cache" "$state/logs"
