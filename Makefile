@@ -25,7 +25,7 @@ build: deps ## Bundle the executables into dist/
 
 check: deps ## Type-check and check formatting
 	tsc --noEmit -p .
-	prettier --check --log-level warn src plugins scripts test
+	prettier --check --log-level warn src plugins scripts test bench
 
 test-unit: build ## Unit tests and executable tests that need no cluster
 	$(NODE_TEST) $(UNIT_TESTS)
