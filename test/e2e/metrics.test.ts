@@ -87,7 +87,13 @@ const podMetricsOf = (namespace: string) =>
   raw<{ items: RawPodMetrics[] }>(`/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods`);
 const podsOf = (namespace: string) => raw<{ items: RawPod[] }>(`/api/v1/namespaces/${namespace}/pods`);
 
-const usageKey = (list: { items: RawPodMetrics[] }) => JSON.stringify(list.items.map((i) => i.containers));
+/** The usage in the list, independent of order: metrics-server returns pods in no fixed order. */
+const usageKey = (list: { items: RawPodMetrics[] }) =>
+  JSON.stringify(
+    list.items
+      .map((i) => [i.metadata.name, [...i.containers].sort((a, b) => a.name.localeCompare(b.name))] as const)
+      .sort((a, b) => a[0].localeCompare(b[0])),
+  );
 
 /**
  * Runs mimt between two reads of the raw pod metrics and keeps the run whose reads agree, so that
