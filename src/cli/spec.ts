@@ -25,7 +25,6 @@ export interface CommandContext {
  */
 export interface CommandSpec<Options = unknown> {
   name: string;
-  summary: string;
   usage: string;
   description: string;
   examples: [command: string, explanation: string][];

@@ -82,16 +82,6 @@ export type Result = Listing | Document | Stream | Frames;
 
 /** `text` and `raw` are the line formats of streamed output (logs). */
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'prometheus' | 'text' | 'raw';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = [
-  'table',
-  'wide',
-  'json',
-  'yaml',
-  'name',
-  'prometheus',
-  'text',
-  'raw',
-];
 
 export interface Rendered {
   stdout: string;

@@ -5,7 +5,6 @@ import { defineCommand } from '../spec.ts';
 
 export default defineCommand<CompletionOptions>({
   name: 'completion',
-  summary: "Print a shell's completion script for mimt's executables",
   usage: `kubectl mimt completion ${SHELLS.join('|')}`,
   description: [
     'Print a completion script for typing kubectl-mimt and kubectl-mimt-<command> directly. Through',

@@ -38,7 +38,6 @@ function checkSet(pair: string): string {
 
 export default defineCommand<InstallOptions>({
   name: 'install',
-  summary: 'Install or upgrade a tenant instance from a Helm chart, isolated, atomically',
   usage:
     'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]\n' +
     '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N] [flags]\n' +

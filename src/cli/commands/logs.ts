@@ -59,7 +59,6 @@ function since(args: Args): Pick<LogsOptions, 'sinceSeconds' | 'sinceTime'> {
 
 export default defineCommand<LogsOptions>({
   name: 'logs',
-  summary: 'Print or follow the logs of every pod and container of a tenant',
   usage: 'kubectl mimt logs TENANT [-f] [--since 10m] [--tail N] [-c REGEX] [-E REGEX] [--pod REGEX] [flags]',
   description:
     "Print the logs of all of a tenant's containers, merged in time order, or follow them (-f) as pods come and go.",

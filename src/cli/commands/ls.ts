@@ -8,7 +8,6 @@ const SORT_KEYS: readonly SortKey[] = ['name', 'age', 'status'];
 
 export default defineCommand<LsOptions>({
   name: 'ls',
-  summary: 'List tenants and their state, or show one tenant',
   usage: 'kubectl mimt ls [TENANT] [-l selector] [--source mimt|kubeplus] [-o wide|json|yaml|name] [-w]',
   description:
     "List every tenant (mimt's own and KubePlus instances) with its chart, release and pod health, or " +

@@ -24,7 +24,6 @@ function watchInterval(args: Record<string, unknown>): number | undefined {
 
 export default defineCommand<MetricsOptions>({
   name: 'metrics',
-  summary: 'CPU and memory use per tenant against requests, limits and quota',
   usage: 'kubectl mimt metrics [TENANT | -A] [--pods | --containers] [-o wide|json|yaml|prometheus] [-w] [flags]',
   description: [
     'Measure tenants: CPU and memory usage (metrics.k8s.io) against requests, limits and ResourceQuota,',

@@ -178,7 +178,6 @@ function policyOptions(args: Args): PolicyOptions {
 
 export default defineCommand<PolicyOptions>({
   name: 'policy',
-  summary: 'Show, apply, diff and audit tenant isolation; open traffic; give tenant users a kubeconfig',
   usage: [
     'kubectl mimt policy show TENANT',
     'kubectl mimt policy apply TENANT [--profile P] [--quota Q] [--limits L] [--owner O] [--dry-run]',

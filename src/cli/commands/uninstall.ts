@@ -6,7 +6,6 @@ import { defineCommand } from '../spec.ts';
 
 export default defineCommand<UninstallOptions>({
   name: 'uninstall',
-  summary: 'Remove a tenant: its Helm release, then its namespace',
   usage: 'kubectl mimt uninstall TENANT [--keep-namespace] [--yes] [--dry-run] [flags]',
   description: [
     'Uninstall a tenant: helm uninstall its release, then delete its namespace, but only if the namespace',

@@ -4,7 +4,6 @@ import { defineCommand } from '../spec.ts';
 
 export default defineCommand<VersionOptions>({
   name: 'version',
-  summary: "Print mimt's version and commit, its Node.js, and the server's Kubernetes version",
   usage: 'kubectl mimt version [--client] [-o json|yaml] [flags]',
   description: [
     "Print mimt's version and the git commit it was built from, the Node.js that runs it (built into the",

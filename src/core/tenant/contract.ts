@@ -26,8 +26,6 @@ export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
 export const KUBEPLUS_API_GROUP = 'platformapi.kubeplus';
 export const KUBEPLUS_API_VERSION = 'v1alpha1';
 
-export const TENANT_SELECTOR = `${LABEL_TENANT},${LABEL_MANAGED_BY}=${MANAGED_BY_MIMT}`;
-
 export type TenantSource = 'mimt' | 'kubeplus';
 export const TENANT_SOURCES: readonly TenantSource[] = ['mimt', 'kubeplus'];
 
