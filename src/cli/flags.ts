@@ -96,13 +96,13 @@ export function defineGlobalFlags(y: Argv): Argv {
   return y.options(GLOBAL_FLAGS);
 }
 
-/** -o/--output and --no-headers, for the commands that print listings. */
+/** -o/--output for the commands with a choice of formats, and --no-headers for those that print tables. */
 export function outputFlags(formats: readonly OutputFormat[]): Record<string, Options> {
+  if (formats.length < 2) return {};
   const shown = formats.filter((f) => f !== 'table');
-  return {
-    output: { alias: 'o', type: 'string', describe: `Output format: ${shown.join('|')}` },
-    'no-headers': { type: 'boolean', default: false, describe: 'Print tables without headers' },
-  };
+  const output: Options = { alias: 'o', type: 'string', describe: `Output format: ${shown.join('|')}` };
+  if (!formats.includes('table')) return { output };
+  return { output, 'no-headers': { type: 'boolean', default: false, describe: 'Print tables without headers' } };
 }
 
 /** The -o value, or the command's first format (its default) when -o is not given. */
