@@ -17,6 +17,8 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
     setTimeout(() => process.exit(130), 1000).unref();
   };
   process.once('SIGINT', onInterrupt);
+  // Nobody reads what a streaming command would print any more: it stops as on Ctrl-C.
+  streams.closed?.addEventListener('abort', () => controller.abort(), { once: true });
   const onRequest = args.verbose >= 6 ? (line: string) => streams.stderr(`I ${line}\n`) : undefined;
   const options = clientOptions(args, onRequest);
   let client: Promise<KubeClient> | undefined;

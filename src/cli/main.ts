@@ -76,8 +76,16 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
     };
     switch (result.type) {
       case 'stream':
-        for await (const event of result.events) (event.to === 'stdout' ? streams.stdout : streams.stderr)(event.text);
-        return result.exitCode?.() ?? EXIT.ok;
+        for await (const event of result.events) {
+          if (event.to === 'stderr') streams.stderr(event.text);
+          else {
+            streams.stdout(event.text);
+            // A slow reader (a pager, a pipe) makes the command wait, rather than mimt hold what it has not read.
+            await streams.drained?.();
+          }
+          if (streams.closed?.aborted) break;
+        }
+        return streams.closed?.aborted ? EXIT.brokenPipe : (result.exitCode?.() ?? EXIT.ok);
       case 'frames': {
         let printed = false;
         for await (const frame of result.frames) {
@@ -85,8 +93,9 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
           if (streams.stdoutIsTTY) streams.stdout(CLEAR_SCREEN);
           const separator: string = !streams.stdoutIsTTY && printed ? (format === 'yaml' ? '---\n' : '\n') : '';
           printed = show(frame, separator) || printed;
+          if (streams.closed?.aborted) break;
         }
-        return EXIT.ok;
+        return streams.closed?.aborted ? EXIT.brokenPipe : EXIT.ok;
       }
       default:
         show(result);

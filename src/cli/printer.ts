@@ -1,9 +1,14 @@
+import { once } from 'node:events';
 import { MimtError } from '../core/errors.ts';
 
 /** Where the CLI writes; the plugin entry passes the process's, e2e tests see the real ones. */
 export interface Streams {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Resolves once stdout has taken what was written, when it is slower than the command. */
+  drained?: () => Promise<void> | undefined;
+  /** Aborts when the reader of stdout goes away (a broken pipe). */
+  closed?: AbortSignal;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
   columns?: number;
@@ -11,9 +16,22 @@ export interface Streams {
 }
 
 export function processStreams(): Streams {
+  const gone = new AbortController();
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `kubectl mimt logs acme | head`: not an error of mimt's, and not worth a stack trace.
+    if (error.code !== 'EPIPE') throw error;
+    gone.abort();
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!gone.signal.aborted) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
+    drained: () =>
+      process.stdout.writableNeedDrain && !gone.signal.aborted
+        ? Promise.race([once(process.stdout, 'drain'), once(gone.signal, 'abort')]).then(() => undefined)
+        : undefined,
+    closed: gone.signal,
     stdoutIsTTY: process.stdout.isTTY,
     stderrIsTTY: process.stderr.isTTY,
     columns: process.stdout.columns,

@@ -35,7 +35,14 @@ export function failure(message: string, options: Omit<MimtErrorOptions, 'kind'>
 }
 
 /** Exit codes documented in the README. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  findings: 3,
+  /** The reader of stdout went away (`| head`): what a shell reports for kubectl killed by SIGPIPE. */
+  brokenPipe: 141,
+} as const;
 
 export function exitCodeOf(error: unknown): number {
   return error instanceof MimtError && error.kind === 'usage' ? EXIT.usage : EXIT.failure;
