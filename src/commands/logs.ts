@@ -1,11 +1,17 @@
 import { failure } from '../core/errors.ts';
 import type { KubeClient } from '../core/kube/client.ts';
-import { collectLogs } from '../core/logs/collect.ts';
+import { readLogs } from '../core/logs/collect.ts';
 import { type LogEvent, followLogs } from '../core/logs/follow.ts';
 import type { LogLine } from '../core/logs/line.ts';
-import { mergeByTimestamp } from '../core/logs/merge.ts';
 import type { TailOptions } from '../core/logs/tail.ts';
-import { type Pod, type Target, type TargetFilter, targetName, targetsOfPods } from '../core/logs/targets.ts';
+import {
+  type Pod,
+  type Target,
+  type TargetFilter,
+  describeTargets,
+  targetName,
+  targetsOfPods,
+} from '../core/logs/targets.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
 import { findTenant } from '../core/tenant/inventory.ts';
 import { type LogFormat, formatLogLine } from '../output/log-line.ts';
@@ -43,18 +49,13 @@ const CHUNK = 64 * 1024;
 
 const stderr = (text: string): StreamEvent => ({ to: 'stderr', text: `${text}\n` });
 
-function listNames(targets: readonly Target[], why?: (t: Target) => string | undefined): string {
-  const shown = targets.slice(0, 5).map((t) => `${targetName(t)}${why?.(t) ? ` (${why(t)})` : ''}`);
-  return `${shown.join(', ')}${targets.length > 5 ? ` and ${targets.length - 5} more` : ''}`;
-}
-
 /** Notes for the containers that have no log to read, so that none is left out silently. */
 function unreadable(targets: readonly Target[], previous: boolean): string[] {
   const waiting = targets.filter((t) => t.state === 'waiting');
   if (waiting.length === 0) return [];
   return previous
-    ? [`note: no previous instance of ${listNames(waiting)}`]
-    : [`note: no log yet from ${listNames(waiting, (t) => t.reason)}`];
+    ? [`note: no previous instance of ${describeTargets(waiting)}`]
+    : [`note: no log yet from ${describeTargets(waiting, (t) => t.reason)}`];
 }
 
 async function* readOnce(
@@ -71,32 +72,34 @@ async function* readOnce(
   if (readable.length > options.maxRequests) {
     yield stderr(
       `note: ${readable.length} logs to read, more than --max-log-requests=${options.maxRequests}: reading ` +
-        `${options.maxRequests} at a time (raise --max-log-requests to read more at once)`,
+        `${options.maxRequests} at a time into temporary files, merged once all are read ` +
+        `(--max-log-requests=${readable.length} merges them as they arrive)`,
     );
   }
-  const collected = await collectLogs(
-    client,
-    readable,
-    read,
-    { concurrency: options.maxRequests, grep: options.grep },
-    signal,
-  );
-  if (signal.aborted) return;
-  for (const { target, error } of collected.retries) {
-    yield stderr(`warning: ${targetName(target)}: ${error.message}; read again from where it stopped`);
-  }
-  const tagged = collected.lines.map((lines, i) => lines.map((line) => ({ ...line, target: readable[i] as Target })));
-  let chunk = '';
-  for (const line of mergeByTimestamp(tagged)) {
-    chunk += format(line.target, line);
-    if (chunk.length >= CHUNK) {
-      yield { to: 'stdout', text: chunk };
-      chunk = '';
+  const reading = readLogs(client, readable, read, { concurrency: options.maxRequests, grep: options.grep }, signal);
+  let warned = 0;
+  const warnings = function* (): Generator<StreamEvent> {
+    for (const { target, error } of reading.retries.slice(warned)) {
+      yield stderr(`warning: ${targetName(target)}: ${error.message}; read again from where it stopped`);
     }
+    warned = reading.retries.length;
+  };
+  for await (const batch of reading.batches) {
+    yield* warnings();
+    let chunk = '';
+    for (const { source, line } of batch) {
+      chunk += format(readable[source] as Target, line);
+      if (chunk.length >= CHUNK) {
+        yield { to: 'stdout', text: chunk };
+        chunk = '';
+      }
+    }
+    if (chunk !== '') yield { to: 'stdout', text: chunk };
   }
-  if (chunk !== '') yield { to: 'stdout', text: chunk };
-  failed.count = collected.failures.length;
-  for (const { target, error } of collected.failures) {
+  if (signal.aborted) return;
+  yield* warnings();
+  failed.count = reading.failures.length;
+  for (const { target, error } of reading.failures) {
     yield stderr(`error: cannot read the log of ${targetName(target)}: ${error.message}`);
   }
 }

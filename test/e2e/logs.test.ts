@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -323,10 +323,20 @@ describe('kubectl mimt logs', { timeout: 900_000 }, () => {
   });
 
   it('reads more logs than --max-log-requests in turns, and refuses to follow them', async () => {
-    const batched = await logs([tenant, '--max-log-requests', '2']);
-    assert.equal(batched.exitCode, 0, batched.stderr);
-    assert.deepEqual(lines(batched.stdout), everything);
-    assert.match(batched.stderr, /5 logs to read, more than --max-log-requests=2: reading 2 at a time/);
+    // Read in turns, the logs wait in temporary files for the merge; none is left behind.
+    const scratch = mkdtempSync(path.join(tmpdir(), 'mimt-e2e-scratch-'));
+    try {
+      const batched = await logs([tenant, '--max-log-requests', '2'], clusterEnv({ TMPDIR: scratch }));
+      assert.equal(batched.exitCode, 0, batched.stderr);
+      assert.deepEqual(lines(batched.stdout), everything);
+      assert.match(batched.stderr, /5 logs to read, more than --max-log-requests=2: reading 2 at a time/);
+      assert.deepEqual(
+        readdirSync(scratch).filter((name) => name.startsWith('mimt-')),
+        [],
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     const followed = await logs([tenant, '-f', '--max-log-requests', '2']);
     assert.equal(followed.exitCode, 1);
     assert.equal(followed.stdout, '');
@@ -398,6 +408,18 @@ describe('kubectl mimt logs', { timeout: 900_000 }, () => {
     } finally {
       follower.child.kill('SIGKILL');
       proxy.close();
+    }
+  });
+  it('stops quietly with exit 141 when the reader of its output goes away, as kubectl does (| head)', async () => {
+    const follower = new Follower([tenant, '-f', '--pod', '^web-2$']);
+    try {
+      await follower.sees('web-2/sidecar w2s r2');
+      follower.child.stdout?.destroy();
+      appendFileSync(path.join(logsDir, `${tenant}.web-2.sidecar.log`), cri(at(30_000), 'nobody reads this'));
+      assert.equal(await follower.exited, 141);
+      assert.doesNotMatch(follower.stderr, /EPIPE|Error|at /);
+    } finally {
+      follower.child.kill('SIGKILL');
     }
   });
 });

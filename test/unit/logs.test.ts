@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { KubeClient, Query } from '../../src/core/kube/client.ts';
 import { followLogs } from '../../src/core/logs/follow.ts';
 import { type LogLine, parseLogLine, timestampKey } from '../../src/core/logs/line.ts';
 import { mergeByTimestamp } from '../../src/core/logs/merge.ts';
+import { BufferedSource, type LineSource } from '../../src/core/logs/source.ts';
+import { Spool } from '../../src/core/logs/spool.ts';
 import { ResumePoint } from '../../src/core/logs/resume.ts';
 import { tailContainer } from '../../src/core/logs/tail.ts';
 import { type Pod, targetsOf, targetsOfPods } from '../../src/core/logs/targets.ts';
@@ -34,37 +39,111 @@ describe('log timestamps', () => {
   });
 });
 
+/** A source of lines that are all there from the start. */
+function sourceOf(lines: LogLine[]): BufferedSource {
+  const source = new BufferedSource(Number.MAX_SAFE_INTEGER);
+  for (const l of lines) void source.push(l);
+  source.end();
+  return source;
+}
+
+async function merged(sources: LineSource[]): Promise<string[]> {
+  const messages: string[] = [];
+  for await (const batch of mergeByTimestamp(sources)) messages.push(...batch.map((m) => m.line.message));
+  return messages;
+}
+
 describe('merging logs', () => {
-  it('interleaves streams by timestamp, same timestamps in stream order', () => {
+  it('interleaves streams by timestamp, same timestamps in stream order', async () => {
     const a = [line('2026-11-24T10:00:00Z a1'), line('2026-11-24T10:00:02Z a2'), line('2026-11-24T10:00:03Z a3')];
     const b = [line('2026-11-24T10:00:01Z b1'), line('2026-11-24T10:00:02Z b2')];
     const c = [line('2026-11-24T10:00:02Z c1')];
-    assert.deepEqual(
-      [...mergeByTimestamp([a, b, c])].map((l) => l.message),
-      ['a1', 'b1', 'a2', 'b2', 'c1', 'a3'],
-    );
+    assert.deepEqual(await merged([sourceOf(a), sourceOf(b), sourceOf(c)]), ['a1', 'b1', 'a2', 'b2', 'c1', 'a3']);
   });
 
-  it('never reorders the lines of one stream, even when its timestamps go back', () => {
+  it('never reorders the lines of one stream, even when its timestamps go back', async () => {
     const a = [line('2026-11-24T10:00:05Z a1'), line('2026-11-24T10:00:01Z a2')];
     const b = [line('2026-11-24T10:00:03Z b1')];
-    assert.deepEqual(
-      [...mergeByTimestamp([a, b])].map((l) => l.message),
-      ['b1', 'a1', 'a2'],
-    );
+    assert.deepEqual(await merged([sourceOf(a), sourceOf(b)]), ['b1', 'a1', 'a2']);
   });
 
-  it('merges many streams', () => {
+  it('merges many streams', async () => {
     const streams = Array.from({ length: 40 }, (_, s) =>
-      Array.from({ length: 3 }, (_, i) =>
-        line(`2026-11-24T10:00:${String(i * 10 + (s % 10)).padStart(2, '0')}Z ${s}-${i}`),
+      sourceOf(
+        Array.from({ length: 3 }, (_, i) =>
+          line(`2026-11-24T10:00:${String(i * 10 + (s % 10)).padStart(2, '0')}Z ${s}-${i}`),
+        ),
       ),
     );
-    const merged = [...mergeByTimestamp(streams)];
-    assert.equal(merged.length, 120);
-    assert.equal(merged[0]?.message, '0-0');
-    assert.equal(merged[1]?.message, '10-0');
-    assert.equal(merged.at(-1)?.message, '39-2');
+    const messages = await merged(streams);
+    assert.equal(messages.length, 120);
+    assert.equal(messages[0], '0-0');
+    assert.equal(messages[1], '10-0');
+    assert.equal(messages.at(-1), '39-2');
+  });
+
+  it('waits for a stream with nothing buffered, which may still bring an earlier line', async () => {
+    const fast = sourceOf([line('2026-11-24T10:00:02Z fast')]);
+    const slow = new BufferedSource(10);
+    setTimeout(() => {
+      void slow.push(line('2026-11-24T10:00:01Z slow'));
+      slow.end();
+    }, 20);
+    assert.deepEqual(await merged([fast, slow]), ['slow', 'fast']);
+  });
+
+  it('holds a bounded amount of text per stream: the reader waits until the merge takes half', async () => {
+    // A bound of 40 characters: four lines of ten.
+    const source = new BufferedSource(40);
+    const pushed = [0, 1, 2, 3].map((i) => source.push(line(`2026-11-24T10:00:0${i}Z ten-chars${i}`)));
+    assert.deepEqual(
+      pushed.map((wait) => wait !== undefined),
+      [false, false, false, true],
+    );
+    let released = false;
+    void (pushed[3] as Promise<void>).then(() => {
+      released = true;
+    });
+    source.shift();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(released, false, 'thirty characters still held');
+    source.shift();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(released, true);
+    assert.equal(source.head()?.message, 'ten-chars2');
+  });
+
+  it('lets one long line through rather than waiting for room that never comes', async () => {
+    const source = new BufferedSource(40);
+    const wait = source.push(line(`2026-11-24T10:00:00Z ${'x'.repeat(100)}`));
+    assert.ok(wait, 'the reader waits after a line over the bound');
+    source.shift();
+    await wait;
+    assert.equal(source.head(), undefined);
+  });
+
+  it('reads back from a spool file what was written, messages with tabs and lines without timestamps', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'mimt-spool-test-'));
+    try {
+      const spool = new Spool(path.join(folder, '0'));
+      const written = [
+        line('2026-11-24T10:00:01.123456789Z tab\there'),
+        { ...line('no timestamp'), key: timestampKey('2026-11-24T10:00:01.123456789Z') as string },
+        ...Array.from({ length: 3000 }, (_, i) => line(`2026-11-24T10:00:02Z line ${i} ${'x'.repeat(40)}`)),
+      ];
+      for (const l of written) await spool.write(l);
+      await spool.finish();
+      const source = spool.source();
+      const read: LogLine[] = [];
+      while (await source.more()) {
+        read.push(source.head() as LogLine);
+        source.shift();
+      }
+      await spool.close();
+      assert.deepEqual(read, written);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
@@ -229,6 +308,27 @@ describe('choosing the log streams', () => {
       'web-1/app:running',
       'web-1/istio-proxy:running',
     ]);
+  });
+
+  it('takes the ephemeral containers that kubectl debug added, after the others', () => {
+    const debugged: Pod = {
+      ...web,
+      spec: { ...web.spec, ephemeralContainers: [{ name: 'debugger-x7' }, { name: 'debugger-k2' }] },
+      status: {
+        ...web.status,
+        ephemeralContainerStatuses: [
+          { name: 'debugger-x7', state: { terminated: { exitCode: 0 } } },
+          { name: 'debugger-k2', ...running },
+        ],
+      },
+    };
+    assert.deepEqual(names([debugged], {}), [
+      'web-1/app:running',
+      'web-1/istio-proxy:running',
+      'web-1/debugger-x7:finished',
+      'web-1/debugger-k2:running',
+    ]);
+    assert.deepEqual(names([debugged], { exclude: /^debugger-/ }), ['web-1/app:running', 'web-1/istio-proxy:running']);
   });
 
   it('filters containers in and out and pods by name', () => {
@@ -402,6 +502,25 @@ describe('following a tenant', () => {
     assert.deepEqual(await f.stop(), ['joined a', 'line a from a', 'left a', 'joined b', 'line b from b']);
     assert.equal(f.queries.get('a/app')?.tailLines, 5, '--tail applies to what ran at the start');
     assert.equal(f.queries.get('b/app')?.tailLines, undefined, 'a pod that came later is read from its start');
+  });
+
+  it('warns once for the streams that must wait together, naming them', async () => {
+    const f = follow([runningPod('a')], 1);
+    await f.until('joined a');
+    for (const name of ['b', 'c', 'd']) {
+      f.watch({ type: 'ADDED', object: runningPod(name) });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await f.until('note warning');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(
+      f.seen.filter((s) => s.startsWith('note')),
+      [
+        'note warning: more than 1 log streams (--max-log-requests): b/app, c/app, d/app wait for one to end; ' +
+          'raise --max-log-requests to follow them all',
+      ],
+    );
+    await f.stop();
   });
 
   it('lists the pods again after 410 Gone, ending streams of pods that went meanwhile', async () => {

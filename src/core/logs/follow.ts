@@ -3,7 +3,15 @@ import type { LogLine } from './line.ts';
 import { EventQueue } from './queue.ts';
 import { ResumePoint } from './resume.ts';
 import { tailContainer, type TailOptions } from './tail.ts';
-import { type Pod, type Target, type TargetFilter, targetKey, targetName, targetsOf } from './targets.ts';
+import {
+  type Pod,
+  type Target,
+  type TargetFilter,
+  describeTargets,
+  targetKey,
+  targetName,
+  targetsOf,
+} from './targets.ts';
 import { watchPods } from './watch.ts';
 
 /** What a reading of logs reports: lines, streams that start and end, and notes for stderr. */
@@ -27,6 +35,9 @@ export interface FollowSettings {
   /** The pods as listed before following, so that the watch starts where that list ended. */
   initial: { pods: Pod[]; resourceVersion?: string };
 }
+
+/** How long streams that must wait are gathered into one warning. */
+const WAITING_NOTE_DELAY_MS = 100;
 
 /** One container followed: the stream, if open, and where its log was read up to. */
 interface Slot {
@@ -65,16 +76,27 @@ export function followLogs(
   let open = 0;
 
   const note = (text: string): void => void queue.push({ type: 'note', text });
+  // Streams that hit the bound together (a scaled-up Deployment: its pods come as separate watch
+  // events) get one warning, not one each.
+  const newlyWaiting: Target[] = [];
+  const noteWaiting = (target: Target): void => {
+    newlyWaiting.push(target);
+    if (newlyWaiting.length > 1) return;
+    setTimeout(() => {
+      const targets = newlyWaiting.splice(0);
+      note(
+        `warning: more than ${settings.maxStreams} log streams (--max-log-requests): ${describeTargets(targets)} ` +
+          `${targets.length === 1 ? 'waits' : 'wait'} for one to end; raise --max-log-requests to follow them all`,
+      );
+    }, WAITING_NOTE_DELAY_MS);
+  };
 
   const start = (key: string, slot: Slot): void => {
     if (open >= settings.maxStreams) {
       if (!slot.waiting) {
         slot.waiting = true;
         waiting.push(key);
-        note(
-          `warning: more than ${settings.maxStreams} log streams (--max-log-requests): ${targetName(slot.target)} waits ` +
-            'for one to end; raise --max-log-requests to follow them all',
-        );
+        noteWaiting(slot.target);
       }
       return;
     }

@@ -1,28 +1,34 @@
 import type { LogLine } from './line.ts';
+import type { LineSource } from './source.ts';
 
-interface Cursor<L> {
-  stream: number;
-  index: number;
-  line: L;
+/** A line of the merged output and the index of the source it came from. */
+export interface Merged {
+  source: number;
+  line: LogLine;
 }
 
+/** Lines are handed on in batches of at most this many, not one promise each. */
+const BATCH = 1024;
+
 /**
- * Merges streams of log lines into one in timestamp order. Each stream keeps its own order (a
- * container that logged out of order is not rearranged); lines with the same timestamp come in
- * the order of the streams.
+ * Merges sources of log lines into one in timestamp order, holding nothing but what the sources
+ * buffer. Each source keeps its own order (a container that logged out of order is not
+ * rearranged); lines with the same timestamp come in the order of the sources. A source with
+ * nothing buffered is waited for before any later line is let out, since it may still bring an
+ * earlier one.
  */
-export function* mergeByTimestamp<L extends LogLine>(streams: readonly (readonly L[])[]): Generator<L> {
-  // A binary heap of each stream's next line: k streams of n lines in all merge in n·log k.
-  const heap: Cursor<L>[] = [];
-  const at = (i: number): Cursor<L> => heap[i] as Cursor<L>;
+export async function* mergeByTimestamp(sources: readonly LineSource[]): AsyncGenerator<Merged[]> {
+  // A binary heap of the sources by their next line: k sources of n lines in all merge in n·log k.
+  const heap: number[] = [];
+  const headOf = (i: number): LogLine => (sources[heap[i] as number] as LineSource).head() as LogLine;
   const before = (i: number, j: number): boolean => {
-    const a = at(i);
-    const b = at(j);
-    return a.line.key < b.line.key || (a.line.key === b.line.key && a.stream < b.stream);
+    const a = headOf(i).key;
+    const b = headOf(j).key;
+    return a < b || (a === b && (heap[i] as number) < (heap[j] as number));
   };
   const swap = (i: number, j: number): void => {
-    const held = at(i);
-    heap[i] = at(j);
+    const held = heap[i] as number;
+    heap[i] = heap[j] as number;
     heap[j] = held;
   };
   const siftUp = (start: number): void => {
@@ -37,21 +43,31 @@ export function* mergeByTimestamp<L extends LogLine>(streams: readonly (readonly
       i = first;
     }
   };
-  streams.forEach((lines, stream) => {
-    if (lines.length === 0) return;
-    heap.push({ stream, index: 0, line: lines[0] as L });
+  const ready = await Promise.all(sources.map((source) => source.more()));
+  ready.forEach((has, index) => {
+    if (!has) return;
+    heap.push(index);
     siftUp(heap.length - 1);
   });
+  let batch: Merged[] = [];
   while (heap.length > 0) {
-    const top = at(0);
-    yield top.line;
-    const lines = streams[top.stream] as readonly L[];
-    if (top.index + 1 < lines.length) {
-      heap[0] = { stream: top.stream, index: top.index + 1, line: lines[top.index + 1] as L };
-    } else {
-      heap[0] = at(heap.length - 1);
-      heap.pop();
+    const index = heap[0] as number;
+    const source = sources[index] as LineSource;
+    batch.push({ source: index, line: source.head() as LogLine });
+    source.shift();
+    if (source.head() === undefined) {
+      // Let out what is merged before waiting: the output need not stall behind a slow stream.
+      yield batch;
+      batch = [];
+      if (!(await source.more())) {
+        heap[0] = heap.at(-1) as number;
+        heap.pop();
+      }
+    } else if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
     }
     if (heap.length > 0) siftDown(0);
   }
+  if (batch.length > 0) yield batch;
 }

@@ -15,8 +15,17 @@ export interface ContainerStatus {
 
 /** The fields of a pod that decide which log streams it has. */
 export interface Pod extends KubeObject {
-  spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] };
-  status?: { phase?: string; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+  spec?: {
+    containers?: { name: string }[];
+    initContainers?: { name: string }[];
+    ephemeralContainers?: { name: string }[];
+  };
+  status?: {
+    phase?: string;
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+    ephemeralContainerStatuses?: ContainerStatus[];
+  };
 }
 
 /** Which containers' logs the user asked for. */
@@ -51,6 +60,12 @@ export function targetName(target: Pick<Target, 'pod' | 'container'>): string {
   return `${target.pod}/${target.container}`;
 }
 
+/** Names a few targets (with why, when given) and counts the rest: `a/app, b/app and 3 more`. */
+export function describeTargets(targets: readonly Target[], why?: (t: Target) => string | undefined): string {
+  const shown = targets.slice(0, 5).map((t) => `${targetName(t)}${why?.(t) ? ` (${why(t)})` : ''}`);
+  return `${shown.join(', ')}${targets.length > 5 ? ` and ${targets.length - 5} more` : ''}`;
+}
+
 /** Identifies a container across the pod's updates; a pod recreated under the same name is another. */
 export function targetKey(target: Target): string {
   return `${target.podUid}/${target.init ? 'init:' : ''}${target.container}`;
@@ -67,12 +82,16 @@ function stateOf(status: ContainerStatus | undefined, previous: boolean): Pick<T
   return { state: 'waiting', reason: status?.state?.waiting?.reason ?? 'not started' };
 }
 
-/** The pod's containers that the filter selects, init containers first, in the pod's order. */
+/**
+ * The pod's containers that the filter selects, in the pod's order: init containers first, then
+ * its containers, then ephemeral ones (those `kubectl debug` adds), as stern shows them too.
+ */
 export function targetsOf(pod: Pod, filter: TargetFilter): Target[] {
   if (filter.pods && !filter.pods.test(pod.metadata.name)) return [];
   const groups: [boolean, { name: string }[] | undefined, ContainerStatus[] | undefined][] = [
     [true, filter.includeInit ? pod.spec?.initContainers : [], pod.status?.initContainerStatuses],
     [false, pod.spec?.containers, pod.status?.containerStatuses],
+    [false, pod.spec?.ephemeralContainers, pod.status?.ephemeralContainerStatuses],
   ];
   return groups.flatMap(([init, containers, statuses]) =>
     (containers ?? [])
