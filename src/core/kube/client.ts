@@ -1,8 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
+import type tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
+import { type AuthMaterial, staticAuth } from './static-auth.ts';
 import type { KubeList, KubeObject } from './objects.ts';
 import { type ServerTable, TABLE_ACCEPT } from './table.ts';
 
@@ -42,15 +44,9 @@ export interface ListOptions {
   pageSize?: number;
 }
 
-interface AuthMaterial {
+interface Credentials extends AuthMaterial {
+  /** client-node's, for a proxy; undefined: Node's own. */
   agent: http.Agent | undefined;
-  headers: Record<string, string>;
-  auth: string | undefined;
-  ca?: unknown;
-  cert?: unknown;
-  key?: unknown;
-  rejectUnauthorized?: boolean;
-  servername?: string;
 }
 
 interface Response {
@@ -83,10 +79,10 @@ export class KubeClient {
   readonly impersonation: Impersonation | undefined;
   requests = 0;
   private readonly options: ClientOptions;
-  private readonly authorize: () => Promise<AuthMaterial>;
+  private readonly authorize: () => Promise<Credentials>;
   private readonly base: URL;
 
-  private constructor(resolved: ResolvedKubeconfig, options: ClientOptions, authorize: () => Promise<AuthMaterial>) {
+  private constructor(resolved: ResolvedKubeconfig, options: ClientOptions, authorize: () => Promise<Credentials>) {
     this.server = resolved.server;
     this.context = resolved.contextName;
     this.namespace = resolved.namespace;
@@ -99,11 +95,13 @@ export class KubeClient {
   }
 
   static async create(resolved: ResolvedKubeconfig, options: ClientOptions = {}): Promise<KubeClient> {
+    const plain = staticAuth(resolved);
+    if (plain) return new KubeClient(resolved, options, async () => ({ agent: undefined, ...plain() }));
     const { KubeConfig } = await import('@kubernetes/client-node');
     const config = new KubeConfig();
     config.loadFromString(JSON.stringify(resolved.config));
     let agent: http.Agent | undefined;
-    const authorize = async (): Promise<AuthMaterial> => {
+    const authorize = async (): Promise<Credentials> => {
       // Re-applied for each request so that exec-plugin and OIDC tokens refresh on long follows.
       const opts: https.RequestOptions = { headers: {} };
       await config.applyToHTTPSOptions(opts);
@@ -130,7 +128,7 @@ export class KubeClient {
     return url;
   }
 
-  private headers(auth: AuthMaterial, spec: RequestSpec): Record<string, string> {
+  private headers(auth: Credentials, spec: RequestSpec): Record<string, string> {
     const headers: Record<string, string> = {
       ...auth.headers,
       Accept: spec.accept ?? 'application/json',
@@ -152,16 +150,21 @@ export class KubeClient {
     const groups = this.options.impersonate?.groups ?? [];
     this.requests += 1;
     return new Promise((resolve, reject) => {
+      // https.request hands these to tls.connect, secureContext included (its types leave it out).
+      const tlsOptions: https.RequestOptions & Pick<tls.ConnectionOptions, 'secureContext'> = {
+        ca: auth.ca,
+        cert: auth.cert,
+        key: auth.key,
+        secureContext: auth.secureContext,
+        rejectUnauthorized: auth.rejectUnauthorized,
+        servername: auth.servername,
+      };
       const request = transport.request(url, {
+        ...tlsOptions,
         method: spec.method ?? 'GET',
         headers,
         agent: auth.agent,
         auth: auth.auth,
-        ca: auth.ca as string | undefined,
-        cert: auth.cert as string | undefined,
-        key: auth.key as string | undefined,
-        rejectUnauthorized: auth.rejectUnauthorized,
-        servername: auth.servername,
         signal: spec.signal,
       });
       // Node joins repeated header values with commas; Impersonate-Group needs one header per group.
