@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+import '../src/cli/node-version.ts';
+import * as nodeModule from 'node:module';
 
 // V8 keeps compiled code of the bundle in the OS temp folder: later starts skip parsing.
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 const [{ main }, { processStreams }] = await Promise.all([
   import('../src/cli/main.ts'),
   import('../src/cli/printer.ts'),

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+import '../src/cli/node-version.ts';
+import * as nodeModule from 'node:module';
 
 // kubectl (≥ 1.26) runs this for `kubectl mimt <Tab>`, with the words typed after `kubectl mimt`.
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 const [{ kubectlCompleteMain }, { processStreams }] = await Promise.all([
   import('../src/cli/complete.ts'),
   import('../src/cli/printer.ts'),
