@@ -147,6 +147,11 @@ export class KubeClient {
     const url = this.url(spec.path, spec.query);
     const transport = url.protocol === 'http:' ? http : https;
     const headers = this.headers(auth, spec);
+    const body =
+      spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    // Node frames a body of DELETE (as of GET) neither by length nor in chunks: without the length,
+    // the server reads it as the start of the next request on the kept-alive connection.
+    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
     const groups = this.options.impersonate?.groups ?? [];
     this.requests += 1;
     return new Promise((resolve, reject) => {
@@ -176,8 +181,7 @@ export class KubeClient {
       }
       request.on('response', resolve);
       request.on('error', reject);
-      if (spec.body !== undefined) request.write(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
-      request.end();
+      request.end(body);
     });
   }
 
