@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { MimtError } from '../../src/core/errors.ts';
-import { type ConnectionOptions, loadKubeconfig } from '../../src/core/kube/kubeconfig.ts';
+import { type ConnectionOptions, inClusterKubeconfig, loadKubeconfig } from '../../src/core/kube/kubeconfig.ts';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/kubeconfig');
 const file = (name: string) => path.join(dir, name);
@@ -116,5 +118,41 @@ describe('kubeconfig loading with kubectl semantics', () => {
     const resolved = loadKubeconfig({}, { HOME: path.join(dir, 'home') });
     assert.equal(resolved.server, 'https://home.example:6443');
     assert.deepEqual(resolved.files, [path.join(dir, 'home', '.kube', 'config')]);
+  });
+});
+
+describe('in a pod without a kubeconfig', () => {
+  const sa = mkdtempSync(path.join(tmpdir(), 'mimt-sa-'));
+  writeFileSync(path.join(sa, 'token'), 'pod-token');
+  writeFileSync(path.join(sa, 'ca.crt'), 'ca');
+  writeFileSync(path.join(sa, 'namespace'), 'tenant-ops\n');
+  after(() => rmSync(sa, { recursive: true, force: true }));
+  const pod = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+
+  it("talks to the pod's own cluster as its service account, in its namespace", () => {
+    const file = inClusterKubeconfig(pod, sa);
+    assert.ok(file);
+    const config = JSON.parse(file.text) as {
+      clusters: { cluster: Record<string, string> }[];
+      users: { user: Record<string, string> }[];
+      contexts: { context: Record<string, string> }[];
+    };
+    assert.deepEqual(config.clusters[0]?.cluster, {
+      server: 'https://10.96.0.1:443',
+      'certificate-authority': path.join(sa, 'ca.crt'),
+    });
+    assert.deepEqual(config.users[0]?.user, { tokenFile: path.join(sa, 'token') });
+    assert.equal(config.contexts[0]?.context.namespace, 'tenant-ops');
+  });
+
+  it('prefers POD_NAMESPACE, and puts an IPv6 service address in brackets', () => {
+    const file = inClusterKubeconfig({ ...pod, KUBERNETES_SERVICE_HOST: 'fd00::1', POD_NAMESPACE: 'from-env' }, sa);
+    assert.match(file?.text ?? '', /"server":"https:\/\/\[fd00::1\]:443"/);
+    assert.match(file?.text ?? '', /"namespace":"from-env"/);
+  });
+
+  it('is not used outside a pod or without a service account token', () => {
+    assert.equal(inClusterKubeconfig({}, sa), undefined);
+    assert.equal(inClusterKubeconfig(pod, path.join(sa, 'absent')), undefined);
   });
 });

@@ -212,9 +212,45 @@ export function kubeconfigNames(
   return { contexts: names(merged.contexts), clusters: names(merged.clusters), users: names(merged.users) };
 }
 
-/** Reads and resolves the kubeconfig the way kubectl does. */
+/** Where Kubernetes mounts a pod's service account: its token, the cluster's CA and the namespace. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * In a pod with no kubeconfig, kubectl (client-go) talks to the cluster it runs in: the API server
+ * from KUBERNETES_SERVICE_HOST/PORT, the service account's token file and CA, and its namespace
+ * (POD_NAMESPACE first). Undefined outside a pod.
+ */
+export function inClusterKubeconfig(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DIR): KubeconfigFile | undefined {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  const token = path.join(dir, 'token');
+  if (!host || !port || readIfPresent(token) === undefined) return undefined;
+  const namespace = env.POD_NAMESPACE || readIfPresent(path.join(dir, 'namespace'))?.trim() || 'default';
+  const config = {
+    clusters: [
+      {
+        name: 'in-cluster',
+        // An IPv6 address needs brackets in a URL.
+        cluster: {
+          server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+          'certificate-authority': path.join(dir, 'ca.crt'),
+        },
+      },
+    ],
+    users: [{ name: 'in-cluster', user: { tokenFile: token } }],
+    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'in-cluster', namespace } }],
+    'current-context': 'in-cluster',
+  };
+  return { path: '(in-cluster)', text: JSON.stringify(config) };
+}
+
+/** Reads and resolves the kubeconfig the way kubectl does; in a pod without one, the pod's own cluster. */
 export function loadKubeconfig(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedKubeconfig {
   const files = readKubeconfigFiles(options, env);
+  if (files.length === 0 && options.kubeconfig === undefined) {
+    const inCluster = inClusterKubeconfig(env);
+    if (inCluster) files.push(inCluster);
+  }
   return selectContext(
     mergeKubeconfigs(files),
     options,
