@@ -55,11 +55,9 @@ release: deps ## Standalone executables (5 platforms), archives, SHA256SUMS and 
 demo: build cluster-up ## Install a few tenants on the local cluster and show each mimt command
 	scripts/demo.sh
 
-bench: build cluster-up ## Benchmarks, not tests: ls, metrics and logs against kubectl and stern; results in bench/results/
+bench: build cluster-up ## Benchmarks, not tests: mimt beside kubectl, helm, stern and a KubePlus re-enactment; bench/results/<date>.json, docs/benchmarks.md
 	test/cluster/build.sh stern
-	node bench/ls.ts
-	node bench/metrics.ts
-	node bench/logs.ts
+	node bench/run.ts $(BENCH_FLAGS)
 
 clean: ## Remove build output (not the binary cache)
 	rm -rf dist node_modules

@@ -1,15 +1,26 @@
 /**
- * What bench/metrics.ts and bench/logs.ts share: the cluster connection, a KWOK node of the bench's
- * own, timing under /usr/bin/time -v, request counting from kubectl's -v=6 log, statistics, results.
+ * What the scenarios share: the cluster connection, timing under /usr/bin/time -v, request counting
+ * from kubectl's -v=6 log, alternating runs, statistics, and the shape of a scenario's result.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const BIN = path.join(ROOT, '.cluster', 'bin');
 export const KUBECTL = path.join(BIN, 'kubectl');
-export const plugin = (command: string): string => path.join(ROOT, 'dist', 'bin', `kubectl-mimt-${command}`);
+export const HELM = path.join(BIN, 'helm');
+export const STERN = path.join(BIN, 'stern');
+let dist = path.join(ROOT, 'dist');
+/**
+ * The bench runs a copy of dist/ taken at its start: a build during the run (another terminal,
+ * another user of the checkout) would otherwise swap the executables under the measurements.
+ */
+export function useCopyOfDist(dir: string): void {
+  cpSync(dist, dir, { recursive: true });
+  dist = dir;
+}
+export const plugin = (command: string): string => path.join(dist, 'bin', `kubectl-mimt-${command}`);
 export const env = {
   ...process.env,
   KUBECONFIG: process.env.KUBECONFIG ?? path.join(ROOT, '.cluster', 'kubeconfig'),
@@ -23,139 +34,31 @@ export function log(line: string): void {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Ctrl-C stops the measuring, not the clean-up. */
+/**
+ * Ctrl-C stops the measuring, not the clean-up. The handler stays: execa's exit hook re-raises a
+ * signal that no other listener is left to take, which would end the process before its clean-up.
+ */
 const interrupt = new AbortController();
 export const stopped = interrupt.signal;
-process.once('SIGINT', () => {
-  log('interrupted: cleaning up');
+process.on('SIGINT', () => {
+  if (!stopped.aborted) log('interrupted: cleaning up (Ctrl-C again does not stop that)');
   interrupt.abort();
 });
 
-/** A positive integer flag, or the usage line and exit 2. */
-export function positive(value: string | undefined, usage: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`usage: ${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
+/** What a scenario found wrong with what it measures: the run stops instead of recording. */
+export class Mismatch extends Error {}
 
-/**
- * A KWOK node of the bench's own, as the cluster's nodes are made (they hold 110 pods each): the
- * metrics-server annotation, and "localhost" as the Hostname by which metrics-server and the API
- * server reach KWOK. Tainted, so that no other pod lands on it; its pods use the host network, so
- * that no pod CIDR runs out of addresses.
- */
-export function benchNode(name: string, run: string): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: { type: 'kwok', 'kubernetes.io/hostname': name, [BENCH_LABEL]: run },
-      annotations: {
-        'kwok.x-k8s.io/node': 'fake',
-        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${name}/metrics/resource`,
-      },
-    },
-    spec: { taints: [{ key: BENCH_LABEL, value: run, effect: 'NoSchedule' }] },
-    status: {
-      addresses: [
-        { type: 'Hostname', address: 'localhost' },
-        { type: 'InternalIP', address: '127.0.0.9' },
-      ],
-      allocatable: { cpu: '1k', memory: '4Ti', pods: '10000' },
-      capacity: { cpu: '1k', memory: '4Ti', pods: '10000' },
-    },
-  };
-}
-
-/** What a pod spec needs to run on the bench node. */
-export function onBenchNode(run: string): object {
-  return {
-    nodeSelector: { [BENCH_LABEL]: run },
-    tolerations: [{ key: BENCH_LABEL, operator: 'Equal', value: run, effect: 'NoSchedule' }],
-    hostNetwork: true,
-  };
-}
-
-export function tenantNamespace(name: string, run: string): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name,
-      labels: { 'mimt.io/tenant': name, 'app.kubernetes.io/managed-by': 'kubectl-mimt', [BENCH_LABEL]: run },
-      annotations: {
-        'mimt.io/chart': 'webapp',
-        'mimt.io/chart-name': 'webapp',
-        'mimt.io/chart-version': '0.1.0',
-        'mimt.io/release': name,
-        'mimt.io/profile': 'none',
-      },
-    },
-  };
+export function expect(condition: boolean, what: () => string): void {
+  if (!condition) throw new Mismatch(what());
 }
 
 export async function kubectl(args: string[], input?: string): Promise<string> {
   return (await execa(KUBECTL, args, { env, maxBuffer: 1e9, ...(input === undefined ? {} : { input }) })).stdout;
 }
 
-export async function applyList(items: object[]): Promise<void> {
-  await kubectl(
-    ['apply', '--server-side', '--field-manager=mimt-bench', '-f', '-'],
-    JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
-  );
-}
-
-/** Polls `count` until it reaches `target`; fails when it stops moving for five minutes. */
-export async function waitUntil(what: string, target: number, count: () => Promise<number>): Promise<void> {
-  let last = -1;
-  let stalledSince = Date.now();
-  for (;;) {
-    stopped.throwIfAborted();
-    const now = await count();
-    log(`${now}/${target} ${what}`);
-    if (now >= target) return;
-    if (now !== last) stalledSince = Date.now();
-    if (Date.now() - stalledSince > 300_000) throw new Error(`${what} stopped at ${now}`);
-    last = now;
-    await sleep(5000);
-  }
-}
-
-export async function runningPods(run: string): Promise<number> {
-  const out = await kubectl([
-    'get',
-    'pods',
-    '-A',
-    '-l',
-    `${BENCH_LABEL}=${run}`,
-    '--field-selector=status.phase=Running',
-    '-o',
-    'name',
-  ]);
-  return out.split('\n').filter(Boolean).length;
-}
-
-/** Deletes the run's namespaces, waits for them to go, then deletes its node. */
-export async function removeRun(run: string, node: string): Promise<void> {
-  log('removing what the bench created');
-  await kubectl(['delete', 'namespace', '-l', `${BENCH_LABEL}=${run}`, '--wait=false']);
-  for (;;) {
-    const left = (await kubectl(['get', 'namespace', '-l', `${BENCH_LABEL}=${run}`, '-o', 'name']))
-      .split('\n')
-      .filter(Boolean).length;
-    if (left === 0) break;
-    log(`${left} namespaces still terminating`);
-    await sleep(5000);
-  }
-  await kubectl(['delete', 'node', node, '--ignore-not-found']);
-}
-
 export interface Sample {
   wallMs: number;
+  cpuMs: number;
   peakRssMb: number;
   /** mimt's own count (-v=1). */
   requests?: number;
@@ -163,10 +66,15 @@ export interface Sample {
 }
 
 /**
- * Runs a command under /usr/bin/time -v: wall time measured here, peak RSS from time's report.
- * With `outputFile`, stdout goes there instead of into memory.
+ * Runs a command under /usr/bin/time -v: wall time measured here, CPU time (user + system) and peak
+ * RSS from time's report. With `outputFile`, stdout goes there instead of into memory; `exitCodes`
+ * are those that mean success (policy audit exits 3 when it finds something high).
  */
-export async function timed(file: string, args: string[], outputFile?: string): Promise<Sample> {
+export async function timed(
+  file: string,
+  args: string[],
+  { outputFile, exitCodes = [0] }: { outputFile?: string; exitCodes?: number[] } = {},
+): Promise<Sample> {
   const started = process.hrtime.bigint();
   const result = await execa('/usr/bin/time', ['-v', file, ...args], {
     env,
@@ -175,23 +83,70 @@ export async function timed(file: string, args: string[], outputFile?: string): 
     ...(outputFile === undefined ? {} : { stdout: { file: outputFile } }),
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.exitCode !== 0) throw new Error(`${path.basename(file)} ${args.join(' ')}: ${result.stderr.slice(-500)}`);
-  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1]);
-  const requests = /I (\d+) API requests/.exec(result.stderr)?.[1];
+  if (!exitCodes.includes(result.exitCode ?? -1))
+    throw new Error(`${path.basename(file)} ${args.join(' ')}: ${result.stderr.slice(-500)}`);
+  return { wallMs, ...timeReport(result.stderr), stdout: typeof result.stdout === 'string' ? result.stdout : '' };
+}
+
+/** CPU, peak RSS and mimt's request count from the stderr of `/usr/bin/time -v` around a command. */
+export function timeReport(stderr: string): Omit<Sample, 'wallMs' | 'stdout'> {
+  const seconds = (label: string) => Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1]);
+  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
+  const requests = /I (\d+) API requests/.exec(stderr)?.[1];
   return {
-    wallMs,
+    cpuMs: (seconds('User') + seconds('System')) * 1000,
     peakRssMb: rssKb / 1024,
-    stdout: typeof result.stdout === 'string' ? result.stdout : '',
     ...(requests ? { requests: Number(requests) } : {}),
   };
 }
 
-/** How many requests a kubectl call sends: its -v=6 log, outside the timed runs. */
-export async function kubectlRequests(args: string[]): Promise<number> {
-  const result = await execa(KUBECTL, [...args, '-v=6'], { env, maxBuffer: 1e9 });
-  return result.stderr
-    .split('\n')
-    .filter((line) => /round_trippers.go.*"Response" verb="GET"|GET https:\/\//.test(line)).length;
+/** Several commands that together fetch what one mimt command does: times and CPU add up, memory peaks. */
+export async function timedAll(
+  calls: readonly (readonly string[])[],
+  file = KUBECTL,
+): Promise<Sample & { outputs: string[] }> {
+  const samples: Sample[] = [];
+  for (const args of calls) {
+    stopped.throwIfAborted();
+    samples.push(await timed(file, [...args]));
+  }
+  return {
+    wallMs: samples.reduce((sum, s) => sum + s.wallMs, 0),
+    cpuMs: samples.reduce((sum, s) => sum + s.cpuMs, 0),
+    peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
+    stdout: '',
+    outputs: samples.map((s) => s.stdout),
+  };
+}
+
+const REQUEST_LINE = /round_trippers.go.*"Response" verb="[A-Z]+"|(GET|POST|PUT|PATCH|DELETE) https:\/\//;
+
+/** How many requests a kubectl (or helm, stern) call sends: its -v=6 log, outside the timed runs. */
+export async function requestsOf(args: readonly string[], file = KUBECTL): Promise<number> {
+  const result = await execa(file, [...args, '-v=6'], { env, maxBuffer: 1e9 });
+  return result.stderr.split('\n').filter((line) => REQUEST_LINE.test(line)).length;
+}
+
+/**
+ * Runs each command `runs` times, alternately, the order turning by one each round so that none is
+ * always first after the other's cache warm-up. `check` sees every sample before it is kept.
+ */
+export async function alternate<T extends Sample>(
+  runs: number,
+  commands: readonly (() => Promise<T>)[],
+  check: (index: number, sample: T) => void,
+): Promise<T[][]> {
+  const samples: T[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i += 1) {
+    for (let k = 0; k < commands.length; k += 1) {
+      stopped.throwIfAborted();
+      const c = (i + k) % commands.length;
+      const sample = await (commands[c] as () => Promise<T>)();
+      check(c, sample);
+      samples[c]?.push(sample);
+    }
+  }
+  return samples;
 }
 
 export interface Stats {
@@ -209,21 +164,77 @@ export function stats(values: number[]): Stats {
   return { median: round(median), min: round(sorted[0] as number), max: round(sorted.at(-1) as number) };
 }
 
-export const cell = (s: Stats): string => `${s.median} (${s.min}–${s.max})`;
-
-export function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+/** One command's figures over its runs. */
+export interface Measured {
+  command: string;
+  wallMs: Stats;
+  cpuMs?: Stats;
+  peakRssMb?: Stats;
+  requests?: number;
+  processes?: number;
+  linesPerSecond?: Stats;
+  firstLineMs?: Stats;
 }
 
-/** Writes bench/results/<name>-<date>.json and returns its path relative to the checkout. */
-export function writeResult(name: string, result: object): string {
-  const date = new Date().toISOString().slice(0, 19).replace(/:/g, '');
-  const file = path.join(ROOT, 'bench', 'results', `${name}-${date}.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ date, ...result }, null, 2)}\n`);
-  return path.relative(ROOT, file);
+export type Basis = 'wallMs' | 'cpuMs' | 'linesPerSecond' | 'firstLineMs';
+
+/** A measured case: mimt and its peers on the same input. */
+export interface Row {
+  size: string;
+  case: string;
+  mimt: Measured;
+  peers: Measured[];
+  /** What the ratios compare. */
+  basis: Basis;
+  /** Per peer: how many times better mimt is on `basis` (> 1: better, < 1: worse). */
+  ratios: number[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  /** What the reader must know to read the table right. */
+  notes: string[];
+  rows: Row[];
+}
+
+export function measured(command: string, samples: Sample[], extra: Partial<Measured> = {}): Measured {
+  const requests = samples.map((s) => s.requests).filter((n): n is number => n !== undefined);
+  return {
+    command,
+    wallMs: stats(samples.map((s) => s.wallMs)),
+    cpuMs: stats(samples.map((s) => s.cpuMs)),
+    peakRssMb: stats(samples.map((s) => s.peakRssMb)),
+    ...(requests.length ? { requests: Math.max(...requests) } : {}),
+    ...extra,
+  };
+}
+
+/**
+ * The figures of kubectl calls made one after another, as one peer: their requests counted once more
+ * with -v=6, outside the timed runs.
+ */
+export async function measuredCalls(calls: readonly (readonly string[])[], samples: Sample[]): Promise<Measured> {
+  let requests = 0;
+  for (const args of calls) requests += await requestsOf(args);
+  const label = calls.map((args, i) => `${i === 0 ? 'kubectl ' : ''}${args.join(' ')}`).join(' · ');
+  return measured(label, samples, { requests, processes: calls.length });
+}
+
+/** A row whose ratios are the peers' median over mimt's (the inverse for rates). */
+export function row(size: string, name: string, basis: Basis, mimt: Measured, peers: Measured[]): Row {
+  const median = (m: Measured) => m[basis]?.median ?? Number.NaN;
+  const ratios = peers.map((p) =>
+    round4(basis === 'linesPerSecond' ? median(mimt) / median(p) : median(p) / median(mimt)),
+  );
+  return { size, case: name, mimt, peers, basis, ratios };
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** What every scenario gets from the harness. */
+export interface Context {
+  runs: number;
+  /** Runs of the scenarios that take seconds per run (logs, install, the KubePlus re-enactment). */
+  slowRuns: number;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the local control-plane binaries (and krew, for the distribution tests; stern, for
-# bench/logs.ts) from the Go modules in test/cluster/<component>/ into a cache outside the
+# bench/scenarios/logs.ts) from the Go modules in test/cluster/<component>/ into a cache outside the
 # checkout, keyed by component and version:
 #   ${MIMT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mimt}/bin/<component>-<version>/<binary>
 # then symlinks every binary into <repo>/.cluster/bin/.
