@@ -62,7 +62,7 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
   }
   const format = outputFormat(args.output, spec.formats);
   const options = spec.options(args, format);
-  // The renderers (cli-table3, js-yaml) load only when a command runs, never for --help.
+  // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
   const { render } = await import('../output/render.ts');
   const context = await createContext(args, streams);
   try {

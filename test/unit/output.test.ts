@@ -4,6 +4,7 @@ import { load } from 'js-yaml';
 import { colourEnabled } from '../../src/output/colour.ts';
 import { render } from '../../src/output/render.ts';
 import { type ColumnDef, listing } from '../../src/output/result.ts';
+import { renderTable } from '../../src/output/table.ts';
 
 interface Row {
   name: string;
@@ -60,6 +61,27 @@ describe('renderers', () => {
 
   it('says an empty listing on stderr and prints nothing on stdout', () => {
     assert.deepEqual(render(result([]), plain), { stdout: '', stderr: ['No rows found'] });
+  });
+
+  it('aligns columns by what a terminal shows: colour codes take no room, wide characters two', () => {
+    const table = renderTable(
+      ['NAME', 'STATUS', 'AGE'],
+      [
+        ['\u001b[32macme\u001b[39m', 'Ready', '5m'],
+        ['株式会社', 'Failed', '2d'],
+        ['x', 'a\nb', '1s'],
+      ],
+    );
+    assert.equal(
+      table.replace(/\u001b\[\d+m/g, ''),
+      [
+        'NAME       STATUS   AGE',
+        'acme       Ready    5m',
+        '株式会社   Failed   2d',
+        'x          a b      1s',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('colours only when enabled', () => {
