@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, cleanEnv, plugin, run } from '../support/run.ts';
+import { ROOT, cleanEnv, clientNodeChunk, plugin, run, runTracingModules } from '../support/run.ts';
 
 const fixtures = path.join(ROOT, 'test', 'fixtures', 'kubeconfig');
 
@@ -24,21 +23,14 @@ describe('executables without a cluster', () => {
   });
 
   it('does not load the Kubernetes client for --help', async () => {
-    const chunks = readdirSync(path.join(ROOT, 'dist', 'chunks')).filter((f) => f.endsWith('.js'));
-    const clientChunk = chunks.find((f) =>
-      readFileSync(path.join(ROOT, 'dist', 'chunks', f), 'utf8').includes('kubernetes-client-javascript'),
-    );
-    assert.ok(clientChunk, 'the bundle has a chunk with the Kubernetes client');
-    const hook = `data:text/javascript,${encodeURIComponent(
-      'import { registerHooks } from "node:module"; registerHooks({ load(url, context, next) { process.stderr.write("LOADED " + url + "\\n"); return next(url, context); } });',
-    )}`;
-    const result = await run(process.execPath, ['--import', hook, plugin('kubectl-mimt-ls'), '--help']);
+    const clientChunk = new RegExp(clientNodeChunk().replace('.', '\\.'));
+    const result = await runTracingModules(plugin('kubectl-mimt-ls'), ['--help']);
     assert.equal(result.exitCode, 0);
     assert.match(result.stderr, /LOADED .*kubectl-mimt-ls\.js/);
-    assert.doesNotMatch(result.stderr, new RegExp(clientChunk.replace('.', '\\.')));
-    const bad = await run(process.execPath, ['--import', hook, plugin('kubectl-mimt-ls'), '--bogus']);
+    assert.doesNotMatch(result.stderr, clientChunk);
+    const bad = await runTracingModules(plugin('kubectl-mimt-ls'), ['--bogus']);
     assert.equal(bad.exitCode, 2);
-    assert.doesNotMatch(bad.stderr, new RegExp(clientChunk.replace('.', '\\.')));
+    assert.doesNotMatch(bad.stderr, clientChunk);
   });
 
   it('rejects an unknown flag with exit 2, naming it', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { load as loadYaml } from 'js-yaml';
 import { KUBECONFIG, apply, clusterEnv, uniqueName } from '../support/cluster.ts';
-import { plugin, run } from '../support/run.ts';
+import { clientNodeChunk, plugin, run, runTracingModules } from '../support/run.ts';
 import { deleteNamespaces, tenantNamespace } from '../support/tenants.ts';
 
 interface Kubeconfig {
@@ -37,8 +37,10 @@ describe('credentials from the kubeconfig', { timeout: 300_000 }, () => {
     writeFileSync(file, JSON.stringify(config));
     return file;
   };
+  // Traced, so that a test can tell whether client-node was loaded.
   const ls = (kubeconfig: string) =>
-    run(plugin('kubectl-mimt-ls'), ['-o', 'name'], { env: clusterEnv({ KUBECONFIG: kubeconfig }) });
+    runTracingModules(plugin('kubectl-mimt-ls'), ['-o', 'name'], clusterEnv({ KUBECONFIG: kubeconfig }));
+  const clientNode = () => new RegExp(`LOADED .*${clientNodeChunk().replace('.', '\\.')}`);
 
   before(async () => {
     await apply(tenantNamespace(tenant));
@@ -49,10 +51,11 @@ describe('credentials from the kubeconfig', { timeout: 300_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('connects with client certificates from the kubeconfig', async () => {
+  it('connects with client certificates from the kubeconfig, without loading client-node', async () => {
     const result = await ls(KUBECONFIG);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`\\b${tenant}\\b`));
+    assert.doesNotMatch(result.stderr, clientNode());
   });
 
   it('connects with the credential that an exec plugin prints', async () => {
@@ -73,12 +76,15 @@ describe('credentials from the kubeconfig', { timeout: 300_000 }, () => {
     const result = await ls(kubeconfigWith('exec-user', { exec }));
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`\\b${tenant}\\b`));
+    assert.match(result.stderr, clientNode(), "exec plugins are client-node's work");
   });
 
   it('says in one line that the server refused a bad token', async () => {
-    const result = await ls(kubeconfigWith('bad-token', { token: 'not-a-valid-token' }));
+    const result = await run(plugin('kubectl-mimt-ls'), [], {
+      env: clusterEnv({ KUBECONFIG: kubeconfigWith('bad-token', { token: 'not-a-valid-token' }) }),
+    });
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /^error: .*(401|Unauthorized|credentials)/i);
-    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.ok(result.stderr.trimEnd().split('\n').length <= 2, `one line and at most a hint:\n${result.stderr}`);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -44,4 +44,22 @@ export async function run(
 
 export function plugin(name: string): string {
   return path.join(DIST_BIN, name);
+}
+
+/** The bundle's chunk that holds client-node (4 MB), which commands should load only when they need it. */
+export function clientNodeChunk(): string {
+  const folder = path.join(ROOT, 'dist', 'chunks');
+  const chunk = readdirSync(folder)
+    .filter((f) => f.endsWith('.js'))
+    .find((f) => readFileSync(path.join(folder, f), 'utf8').includes('kubernetes-client-javascript'));
+  if (!chunk) throw new Error('the bundle has no chunk with the Kubernetes client');
+  return chunk;
+}
+
+/** Runs an executable under Node.js with a hook that writes `LOADED <url>` to stderr for each module. */
+export function runTracingModules(file: string, args: string[], env?: Record<string, string>): Promise<Run> {
+  const hook = `data:text/javascript,${encodeURIComponent(
+    'import { registerHooks } from "node:module"; registerHooks({ load(url, context, next) { process.stderr.write("LOADED " + url + "\\n"); return next(url, context); } });',
+  )}`;
+  return run(process.execPath, ['--import', hook, file, ...args], { env });
 }
