@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -224,7 +224,7 @@ export function inClusterKubeconfig(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUN
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
   const token = path.join(dir, 'token');
-  if (!host || !port || readIfPresent(token) === undefined) return undefined;
+  if (!host || !port || !existsSync(token)) return undefined;
   const namespace = env.POD_NAMESPACE || readIfPresent(path.join(dir, 'namespace'))?.trim() || 'default';
   const config = {
     clusters: [
