@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const BIN = path.join(ROOT, '.cluster', 'bin');
+const BIN = path.join(ROOT, '.cluster', 'bin');
 export const KUBECTL = path.join(BIN, 'kubectl');
 export const HELM = path.join(BIN, 'helm');
 export const STERN = path.join(BIN, 'stern');

@@ -86,7 +86,7 @@ const WORDS: Record<Basis, [string, string]> = {
   linesPerSecond: ['faster', 'slower'],
 };
 
-export function ratioText(ratio: number, basis: Basis): string {
+function ratioText(ratio: number, basis: Basis): string {
   const [better, worse] = WORDS[basis];
   if (!Number.isFinite(ratio)) return 'n/a';
   return ratio >= 1 ? `**${ratio.toFixed(2)}× ${better}**` : `${(1 / ratio).toFixed(2)}× ${worse}`;
@@ -127,7 +127,7 @@ function scenarioTable(s: ScenarioResult): string {
 }
 
 /** Per scenario and case, the largest size: the figures the README quotes. */
-export function headline(results: Results): { scenario: string; row: Row }[] {
+function headline(results: Results): { scenario: string; row: Row }[] {
   return results.scenarios.flatMap((s) => {
     const last = new Map<string, Row>();
     for (const r of s.rows) last.set(r.case, r);
