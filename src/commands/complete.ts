@@ -4,6 +4,7 @@
  */
 import { KubeClient } from '../core/kube/client.ts';
 import { type ConnectionOptions, kubeconfigNames, loadKubeconfig } from '../core/kube/kubeconfig.ts';
+import { collectionPath } from '../core/kube/resources.ts';
 import { listTenants } from '../core/tenant/inventory.ts';
 
 export type CompletionConnection = Omit<ConnectionOptions, 'namespace'>;
@@ -38,7 +39,9 @@ export function completionSources(connection: CompletionConnection, env: NodeJS.
     tenants: () => orNothing(async () => (await listTenants(await kube())).tenants.map((t) => t.name)),
     namespaces: () =>
       orNothing(async () =>
-        (await (await kube()).list('/api/v1/namespaces', { metadataOnly: true })).items.map((n) => n.metadata.name),
+        (await (await kube()).list(collectionPath('Namespace'), { metadataOnly: true })).items.map(
+          (n) => n.metadata.name,
+        ),
       ),
     kubeconfig: (kind) => orNothing(async () => kubeconfigNames(connection, env)[kind]),
   };

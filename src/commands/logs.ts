@@ -1,5 +1,6 @@
 import { failure } from '../core/errors.ts';
 import type { KubeClient } from '../core/kube/client.ts';
+import { collectionPath } from '../core/kube/resources.ts';
 import { readLogs } from '../core/logs/collect.ts';
 import { type LogEvent, followLogs } from '../core/logs/follow.ts';
 import type { LogLine } from '../core/logs/line.ts';
@@ -132,7 +133,7 @@ export async function logs(options: LogsOptions, deps: LogsDeps): Promise<Stream
   const client = await deps.kube();
   const tenant = await findTenant(client, options.tenant, options.source);
   const namespace = tenant.namespace;
-  const pods = await client.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {
+  const pods = await client.list<Pod>(collectionPath('Pod', namespace), {
     labelSelector: options.selector,
   });
   const filter: TargetFilter = {

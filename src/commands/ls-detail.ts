@@ -3,7 +3,8 @@ import type { Severity } from '../core/policy/audit.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { parseSelector } from '../core/kube/selector.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
-import { type TenantDetail, tenantDetail } from '../core/tenant/detail.ts';
+import { type TenantDetail, tenantDetail } from '../core/detail/detail.ts';
+import { ReadReport } from '../core/kube/read.ts';
 import { RECENT_EVENTS } from '../core/tenant/events.ts';
 import { listTenants, tenantInventory } from '../core/tenant/inventory.ts';
 import type { PodRow } from '../core/tenant/pods.ts';
@@ -174,16 +175,17 @@ export async function takeDetail(
   deps: { now(): Date },
 ): Promise<Snapshot<Document>> {
   const matches = options.selector ? parseSelector(options.selector) : () => true;
-  const found = await listTenants(client, { names: [name] });
+  const report = new ReadReport();
+  const found = await listTenants(client, { names: [name] }, report);
   const tenant = resolveTenant(
     found.tenants.filter((t) => matches(t.labels)),
     name,
     options.source,
   );
-  const inventory = await tenantInventory(client, tenant);
+  const inventory = await tenantInventory(client, tenant, report);
   const view = viewTenants({ ...inventory, kubePlusCharts: found.kubePlusCharts })[0] as TenantView;
   const pods = inventory.pods.get(tenant.namespace) ?? [];
-  const detail = await tenantDetail(client, tenant, pods);
+  const detail = await tenantDetail(client, tenant, pods, report);
   const now = deps.now().getTime();
   return {
     frame: {
@@ -192,7 +194,7 @@ export async function takeDetail(
       name: `tenant/${tenant.name}`,
       text: ({ colour }) => renderDescribe(fields(view, detail, now), sections(pods, detail, now), colour),
       // The tenant's problems are part of the description (and of status.problems), not notes.
-      warnings: [...found.warnings, ...inventory.warnings, ...detail.warnings],
+      warnings: report.lines(),
     },
     listedAt: inventory.listedAt,
     // The watches are those of the tenant's own namespace: every change in them counts.

@@ -3,7 +3,7 @@ import type { KubeClient } from '../core/kube/client.ts';
 import { parseSelector } from '../core/kube/selector.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
 import { takeInventory } from '../core/tenant/inventory.ts';
-import { listingPolicies } from '../core/tenant/policy-listing.ts';
+import { listingPolicies } from '../core/policy/listing.ts';
 import { PHASE_ORDER } from '../core/tenant/status.ts';
 import { tenantRelevance } from '../core/tenant/watch.ts';
 import { type ColumnDef, type Document, type Frames, type Listing, listing } from '../output/result.ts';
@@ -58,15 +58,13 @@ function compare(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
 async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps): Promise<Snapshot<Listing>> {
   const matches = options.selector ? parseSelector(options.selector) : () => true;
   const inventory = await takeInventory(client);
-  const policyWarnings: string[] = [];
-  const policies = options.policy ? await listingPolicies(client, inventory, policyWarnings) : undefined;
+  const policies = options.policy ? await listingPolicies(client, inventory, inventory.report) : undefined;
   const views = viewTenants(inventory, policies)
     .filter((v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels))
     .sort(compare(options.sortBy));
   const now = deps.now().getTime();
   const warnings = [
-    ...inventory.warnings,
-    ...policyWarnings,
+    ...inventory.report.lines(),
     ...views.flatMap((v) => v.tenant.problems.map((p) => `warning: tenant ${v.tenant.name}: ${p}`)),
   ];
   const columns: ColumnDef<TenantView>[] = [

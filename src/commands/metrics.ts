@@ -87,7 +87,7 @@ export function present(snapshot: MetricsSnapshot, options: MetricsOptions): Lis
   const unknown = available ? '<pending>' : '<unavailable>';
   const tenants = sorted(measureTenants(snapshot, options), options.sortBy, tenantByName, (m, r) => m.figures[r]);
   const warnings = [
-    ...snapshot.warnings,
+    ...snapshot.report.lines(),
     ...(snapshot.unavailable ? [`warning: CPU and memory usage unavailable: ${snapshot.unavailable}`] : []),
   ];
   const document = {

@@ -4,8 +4,8 @@ import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
 import type { Tenant } from '../core/tenant/contract.ts';
 import type { Inventory } from '../core/tenant/inventory.ts';
 import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
-import type { PolicySummary } from '../core/tenant/policy-summary.ts';
-import { unreadableIn } from '../core/tenant/scope.ts';
+import type { PolicySummary } from '../core/policy/summary.ts';
+import { unreadableIn } from '../core/kube/scope.ts';
 import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
 import type { Tone } from '../output/result.ts';
 

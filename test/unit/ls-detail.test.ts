@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Tenant } from '../../src/core/tenant/contract.ts';
 import { recentWarnings } from '../../src/core/tenant/events.ts';
-import { policySummary } from '../../src/core/tenant/policy-summary.ts';
+import { policySummary } from '../../src/core/policy/summary.ts';
 import { tenantStatus } from '../../src/core/tenant/status.ts';
 import { summarizePods } from '../../src/core/tenant/pods.ts';
 import { type Ingress, type Service, ingressUrls, serviceUrls } from '../../src/core/tenant/urls.ts';

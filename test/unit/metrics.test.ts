@@ -1,3 +1,4 @@
+import { ReadReport } from '../../src/core/kube/read.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Breakdown, type MetricsOptions, everyInterval, present } from '../../src/commands/metrics.ts';
@@ -210,7 +211,7 @@ function snapshot(unavailable?: string): MetricsSnapshot {
           sample('b-2', { app: ['300m', '32Mi'] }, 'busy'),
         ]),
     unavailable,
-    warnings: [],
+    report: new ReadReport(),
   };
 }
 

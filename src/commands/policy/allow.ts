@@ -1,6 +1,8 @@
-import { MimtError, failure } from '../../core/errors.ts';
+import { failure } from '../../core/errors.ts';
+import { deleteOptional, serverSideApply } from '../../core/kube/apply.ts';
 import type { KubeClient } from '../../core/kube/client.ts';
 import type { KubeObject } from '../../core/kube/objects.ts';
+import { collectionPath, objectPath } from '../../core/kube/resources.ts';
 import {
   type AllowRequest,
   allowName,
@@ -9,7 +11,6 @@ import {
   renderAllow,
   renderEgressAllow,
 } from '../../core/policy/allow.ts';
-import { collection, serverSideApply } from '../../core/policy/apply.ts';
 import { describeNetworkPolicy } from '../../core/policy/network.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
 import { listTenants } from '../../core/tenant/inventory.ts';
@@ -69,7 +70,7 @@ export async function allow(options: PolicyAllowOptions, deps: PolicyDeps): Prom
     toNamespace: to.namespace,
     port: options.port,
   };
-  const fromPolicies = await client.list(collection('NetworkPolicy', from.namespace));
+  const fromPolicies = await client.list(collectionPath('NetworkPolicy', from.namespace));
   const egress = deniesEgressByDefault(fromPolicies.items.map((p) => ({ ...p, kind: 'NetworkPolicy' })));
   const objects = [renderAllow(request), ...(egress ? [renderEgressAllow(request)] : [])];
   for (const object of objects) await serverSideApply(client, object);
@@ -82,17 +83,8 @@ export async function allow(options: PolicyAllowOptions, deps: PolicyDeps): Prom
   );
 }
 
-async function deleteIfThere(client: KubeClient, object: KubeObject): Promise<boolean> {
-  try {
-    await client.request({
-      method: 'DELETE',
-      path: `${collection('NetworkPolicy', object.metadata.namespace)}/${object.metadata.name}`,
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof MimtError && error.status === 404) return false;
-    throw error;
-  }
+function deleteIfThere(client: KubeClient, object: KubeObject): Promise<boolean> {
+  return deleteOptional(client, objectPath('NetworkPolicy', object.metadata.namespace, object.metadata.name));
 }
 
 /** Removes what `allow` made. FROM need not be a tenant any more: closing traffic from a gone tenant is cleanup. */

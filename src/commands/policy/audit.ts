@@ -1,6 +1,6 @@
 import { EXIT } from '../../core/errors.ts';
-import { type Finding, SEVERITIES, type Severity, auditTenants } from '../../core/policy/audit.ts';
-import { collectAuditInput } from '../../core/policy/audit-input.ts';
+import { type Finding, SEVERITIES, type Severity } from '../../core/policy/audit.ts';
+import { auditPolicies } from '../../core/policy/audit-input.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
 import { type ColumnDef, type Listing, type Tone, listing } from '../../output/result.ts';
 import { API_VERSION } from '../tenant-view.ts';
@@ -18,11 +18,10 @@ const TONE: Record<Severity, Tone> = { high: 'red', medium: 'yellow', low: 'dim'
 /** One line per finding; exit 3 when any is high, so that CI can gate on it. */
 export async function audit(options: PolicyAuditOptions, deps: PolicyDeps): Promise<Listing> {
   const client = await deps.kube();
-  const { input, warnings } = await collectAuditInput(
+  const { audited, findings, report } = await auditPolicies(
     client,
     options.tenant === undefined ? undefined : { name: options.tenant, source: options.source },
   );
-  const findings = auditTenants(input);
   const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
   const columns: ColumnDef<Finding>[] = [
     { header: 'SEVERITY', value: (f) => f.severity, tone: (f) => TONE[f.severity] },
@@ -36,13 +35,13 @@ export async function audit(options: PolicyAuditOptions, deps: PolicyDeps): Prom
     document: {
       apiVersion: API_VERSION,
       kind: 'PolicyAudit',
-      metadata: { tenants: input.audited.length },
+      metadata: { tenants: audited },
       summary,
       items: findings,
     },
     name: (f) => `${f.tenant}/${f.object.toLowerCase()}`,
-    emptyMessage: `No findings in ${input.audited.length} tenant${input.audited.length === 1 ? '' : 's'}`,
-    warnings,
+    emptyMessage: `No findings in ${audited} tenant${audited === 1 ? '' : 's'}`,
+    warnings: report.lines(),
     exitCode: count('high') ? EXIT.findings : EXIT.ok,
   });
 }

@@ -1,5 +1,6 @@
 import type { KubeClient } from '../../core/kube/client.ts';
 import type { KubeObject } from '../../core/kube/objects.ts';
+import { ReadReport } from '../../core/kube/read.ts';
 import { policyObjects } from '../../core/policy/apply.ts';
 import { describePodSecurity, describePolicyObject, managerOf, quotaLines } from '../../core/policy/describe.ts';
 import { shownFields } from '../../core/policy/diff.ts';
@@ -31,8 +32,9 @@ const MANAGER_TONE: Record<string, Tone> = { mimt: 'green', 'mimt allow': 'yello
 
 export async function show(options: PolicyShowOptions, deps: PolicyDeps): Promise<Listing> {
   const client = await deps.kube();
-  const target = await policyTarget(client, options.tenant, options.source);
-  const live = await policyObjects(client, target.tenant.namespace);
+  const report = new ReadReport();
+  const target = await policyTarget(client, options.tenant, options.source, report);
+  const live = await policyObjects(client, target.tenant.namespace, { report });
   const namespace: KubeObject = { ...target.namespace, kind: 'Namespace' };
   const rows: Row[] = [
     { object: namespace, manager: managerOf(namespace), allows: describePodSecurity(namespace.metadata.labels ?? {}) },
@@ -72,6 +74,6 @@ export async function show(options: PolicyShowOptions, deps: PolicyDeps): Promis
     },
     name: (r) => `${(r.object.kind as string).toLowerCase()}/${r.object.metadata.name}`,
     emptyMessage: 'No policy objects found',
-    warnings: target.warnings,
+    warnings: [...target.warnings, ...report.lines()],
   });
 }

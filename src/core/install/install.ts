@@ -1,9 +1,11 @@
-import { MimtError, failure } from '../errors.ts';
+import { failure } from '../errors.ts';
 import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
 import type { Helm } from '../helm/cli.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { isConflict } from '../kube/read.ts';
+import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
@@ -96,7 +98,7 @@ async function currentRelease(
   namespace: string,
   release: string,
 ): Promise<ReleaseRecord | undefined> {
-  const records = await client.list(`/api/v1/namespaces/${namespace}/secrets`, {
+  const records = await client.list(collectionPath('Secret', namespace), {
     metadataOnly: true,
     labelSelector: `${HELM_RECORD_SELECTOR},name=${release}`,
   });
@@ -136,7 +138,7 @@ async function createTenantNamespace(client: KubeClient, namespace: KubeObject):
   try {
     await createNamespace(client, namespace);
   } catch (error) {
-    if (error instanceof MimtError && error.status === 409) {
+    if (isConflict(error)) {
       throw failure(
         `namespace "${namespace.metadata.name}" was created by someone else meanwhile: another install of this tenant is running`,
       );

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { MimtError, failure } from '../errors.ts';
+import { failure } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
+import { getOptional, isNotFound } from '../kube/read.ts';
+import { collectionPath, customResource, objectPath } from '../kube/resources.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION } from '../tenant/contract.ts';
 import { kubePlusReleaseName, parseHelmRelease } from '../tenant/discover.ts';
-import { KUBEPLUS_COMPOSITIONS } from '../tenant/inventory.ts';
 
 export interface KubePlusRequest {
   tenant: string;
@@ -34,9 +35,9 @@ interface Composition extends KubeObject {
 async function registeredKind(client: KubeClient, kind: string): Promise<{ plural: string; namespace: string }> {
   let compositions: Composition[];
   try {
-    compositions = (await client.list<Composition>(KUBEPLUS_COMPOSITIONS)).items;
+    compositions = (await client.list<Composition>(collectionPath('ResourceComposition'))).items;
   } catch (error) {
-    if (error instanceof MimtError && error.status === 404) {
+    if (isNotFound(error)) {
       throw failure(`Kind "${kind}" is not registered: KubePlus is not installed on this cluster`, {
         hint: 'there is no ResourceComposition API (workflows.kubeplus/v1alpha1)',
       });
@@ -54,20 +55,11 @@ async function registeredKind(client: KubeClient, kind: string): Promise<{ plura
   return { plural, namespace: match.metadata.namespace ?? 'default' };
 }
 
-async function getInstance(client: KubeClient, path: string): Promise<KubePlusInstance | undefined> {
-  try {
-    return await client.get<KubePlusInstance>(path);
-  } catch (error) {
-    if (error instanceof MimtError && error.status === 404) return undefined;
-    throw error;
-  }
-}
-
 /** Waits for KubePlus's verdict on the instance: status.helmrelease, or status.error. */
 async function settled(client: KubeClient, path: string, timeoutMs: number, since?: string): Promise<KubePlusInstance> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const instance = await getInstance(client, path);
+    const instance = await getOptional<KubePlusInstance>(client, path);
     if (!instance) throw failure('the instance disappeared while waiting for KubePlus');
     const status = instance.status ?? {};
     // After an update the old status is still there until KubePlus looks again.
@@ -94,8 +86,9 @@ export async function installKubePlusInstance(
 ): Promise<KubePlusOutcome> {
   const kind = await registeredKind(client, request.kind);
   const instanceNamespace = request.namespace ?? kind.namespace;
-  const collection = `/apis/${KUBEPLUS_API_GROUP}/${KUBEPLUS_API_VERSION}/namespaces/${instanceNamespace}/${kind.plural}`;
-  const path = `${collection}/${request.tenant}`;
+  const resource = customResource(KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, request.kind, kind.plural);
+  const collection = collectionPath(resource, instanceNamespace);
+  const path = objectPath(resource, instanceNamespace, request.tenant);
   const body = {
     apiVersion: `${KUBEPLUS_API_GROUP}/${KUBEPLUS_API_VERSION}`,
     kind: request.kind,
@@ -111,7 +104,7 @@ export async function installKubePlusInstance(
     release:
       parseHelmRelease(instance?.status?.helmrelease)?.release ?? kubePlusReleaseName(request.kind, request.tenant),
   });
-  const existing = await getInstance(client, path);
+  const existing = await getOptional<KubePlusInstance>(client, path);
   if (request.dryRun) {
     await client.request({
       method: existing ? 'PUT' : 'POST',

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { MimtError, failure } from '../errors.ts';
+import { failure } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { isConflict, isNotFound } from '../kube/read.ts';
+import { collectionPath, objectPath } from '../kube/resources.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
 
 export const LOCK_NAME = 'mimt-install';
@@ -45,15 +47,16 @@ export async function acquireInstallLock(
   namespace: string,
   durationMs: number,
 ): Promise<() => Promise<void>> {
-  const path = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  const path = collectionPath('Lease', namespace);
+  const lockPath = objectPath('Lease', namespace, LOCK_NAME);
   const holder = `kubectl-mimt-${randomUUID()}`;
   const now = new Date();
   let taken: Lease;
   try {
     taken = await client.request<Lease>({ method: 'POST', path, body: lease(namespace, holder, durationMs, now) });
   } catch (error) {
-    if (!(error instanceof MimtError && error.status === 409)) throw error;
-    const current = await client.get<Lease>(`${path}/${LOCK_NAME}`);
+    if (!isConflict(error)) throw error;
+    const current = await client.get<Lease>(lockPath);
     const busy = failure(
       `another install of tenant "${namespace}" is running (since ${current.spec.acquireTime ?? '?'})`,
       {
@@ -64,11 +67,11 @@ export async function acquireInstallLock(
     try {
       taken = await client.request<Lease>({
         method: 'PUT',
-        path: `${path}/${LOCK_NAME}`,
+        path: lockPath,
         body: lease(namespace, holder, durationMs, now, current.metadata.resourceVersion),
       });
     } catch (conflict) {
-      if (conflict instanceof MimtError && conflict.status === 409) throw busy;
+      if (isConflict(conflict)) throw busy;
       throw conflict;
     }
   }
@@ -76,11 +79,11 @@ export async function acquireInstallLock(
     await client
       .request({
         method: 'DELETE',
-        path: `${path}/${LOCK_NAME}`,
+        path: lockPath,
         body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: taken.metadata.uid } },
       })
       .catch((error: unknown) => {
-        if (!(error instanceof MimtError && (error.status === 404 || error.status === 409))) throw error;
+        if (!(isNotFound(error) || isConflict(error))) throw error;
       });
   };
 }

@@ -1,6 +1,7 @@
 import { failure } from '../errors.ts';
 import type { Helm } from '../helm/cli.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { collectionPath } from '../kube/resources.ts';
 import { isKubePlusNamespace, isMimtNamespace } from '../tenant/discover.ts';
 import { findTenant } from '../tenant/inventory.ts';
 import { deleteNamespace, getNamespace } from '../tenant/namespace.ts';
@@ -47,7 +48,7 @@ export async function planUninstall(
     });
   }
   const release = namespace.metadata.annotations?.[ANNOTATION_RELEASE] ?? tenant;
-  const records = await client.list(`/api/v1/namespaces/${tenant}/secrets`, {
+  const records = await client.list(collectionPath('Secret', tenant), {
     metadataOnly: true,
     labelSelector: `owner=helm,name=${release}`,
   });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MimtError, failure } from '../errors.ts';
 import type { KubeClient, Query } from '../kube/client.ts';
+import { objectPath } from '../kube/resources.ts';
 import { type LogLine, parseLogLine } from './line.ts';
 import type { ResumePoint } from './resume.ts';
 
@@ -88,7 +89,7 @@ export async function tailContainer(
   hooks: TailHooks,
   signal: AbortSignal,
 ): Promise<void> {
-  const path = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log`;
+  const path = objectPath('Pod', target.namespace, target.pod, 'log');
   let connectedAt: string | undefined;
   for (let attempt = 0; !signal.aborted;) {
     const query: Query = {

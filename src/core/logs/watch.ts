@@ -1,5 +1,6 @@
 import type { MimtError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { collectionPath } from '../kube/resources.ts';
 import { watchCollection } from '../kube/watch.ts';
 import type { Pod } from './targets.ts';
 
@@ -18,7 +19,7 @@ export async function* watchPods(
   retrying: (error: MimtError, delayMs: number) => void,
   signal: AbortSignal,
 ): AsyncGenerator<PodEvent> {
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  const path = collectionPath('Pod', namespace);
   yield { type: 'sync', pods: options.initial.pods };
   const changes = watchCollection(
     client,

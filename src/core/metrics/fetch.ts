@@ -1,13 +1,14 @@
-import { MimtError } from '../errors.ts';
+import { MimtError, failure } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { ReadReport, isForbidden } from '../kube/read.ts';
+import { collectionPath } from '../kube/resources.ts';
+import { collect, unreadableIn } from '../kube/scope.ts';
 import type { Tenant, TenantSource } from '../tenant/contract.ts';
-import { PAGE_SIZE, groupByNamespace, listTenants, optional } from '../tenant/inventory.ts';
+import { PAGE_SIZE, groupByNamespace, listTenants, readAcrossTenants } from '../tenant/inventory.ts';
 import { resolveTenant } from '../tenant/resolve.ts';
 import type { PersistentVolumeClaim, Pod } from './pods.ts';
 import { type PodMetrics, type UsageIndex, indexUsage } from './usage.ts';
-
-export const METRICS_API = '/apis/metrics.k8s.io/v1beta1';
 
 /** Everything `metrics` joins, fetched with a fixed number of requests whatever the tenant count. */
 export interface MetricsSnapshot {
@@ -18,10 +19,11 @@ export interface MetricsSnapshot {
   /** Undefined when metrics.k8s.io could not be read; `unavailable` says why. */
   usage: UsageIndex | undefined;
   unavailable?: string;
-  warnings: string[];
+  /** What could not be read for lack of permission; tenants whose pods it hides are left out. */
+  report: ReadReport;
 }
 
-type UsageResult = { usage: UsageIndex } | { unavailable: string };
+type UsageResult = { items: PodMetrics[] } | { unavailable: string };
 
 function whyUnavailable(error: MimtError): string {
   if (error.status === 404) return 'the cluster does not serve metrics.k8s.io (is metrics-server installed?)';
@@ -31,67 +33,75 @@ function whyUnavailable(error: MimtError): string {
 
 /**
  * Pod metrics from metrics.k8s.io. Any answer of the API server other than success means "no usage"
- * rather than a failure: requests, limits, quota and pod health are still worth showing.
+ * rather than a failure: requests, limits, quota and pod health are still worth showing. A 403 in
+ * one namespace of a limited scope is a permission like any other, and the report says so.
  */
-async function readUsage(client: KubeClient, path: string): Promise<UsageResult> {
+async function readUsage(client: KubeClient, namespace: string | undefined, report: ReadReport): Promise<UsageResult> {
   try {
-    return { usage: indexUsage((await client.list<PodMetrics>(path, { pageSize: PAGE_SIZE })).items) };
+    return {
+      items: (await client.list<PodMetrics>(collectionPath('PodMetrics', namespace), { pageSize: PAGE_SIZE })).items,
+    };
   } catch (error) {
-    if (error instanceof MimtError && error.status !== undefined) return { unavailable: whyUnavailable(error) };
-    throw error;
+    if (!(error instanceof MimtError && error.status !== undefined)) throw error;
+    if (isForbidden(error)) report.forbidden('pod metrics', namespace);
+    return { unavailable: whyUnavailable(error) };
   }
 }
 
-/** Lists of one namespace when a tenant is named, of the whole cluster otherwise. */
-function paths(namespace: string | undefined) {
-  const scope = namespace === undefined ? '' : `/namespaces/${namespace}`;
+const listing =
+  <T extends KubeObject>(client: KubeClient) =>
+  async (path: string) =>
+    client.list<T>(path, { pageSize: PAGE_SIZE });
+
+/** Pods, quotas, claims and usage, cluster-wide or in each namespace of `scope`. */
+async function namespaceData(client: KubeClient, scope: readonly string[] | undefined, report: ReadReport) {
+  const [pods, quotas, claims, usage] = await Promise.all([
+    collect('pods', 'Pod', scope, listing<Pod>(client), report),
+    collect('ResourceQuotas', 'ResourceQuota', scope, listing(client), report),
+    collect('PersistentVolumeClaims', 'PersistentVolumeClaim', scope, listing<PersistentVolumeClaim>(client), report),
+    Promise.all((scope ?? [undefined]).map((namespace) => readUsage(client, namespace, report))),
+  ]);
+  const read = usage.filter((u): u is { items: PodMetrics[] } => 'items' in u);
+  const failed = usage.find((u): u is { unavailable: string } => 'unavailable' in u);
   return {
-    pods: `/api/v1${scope}/pods`,
-    quotas: `/api/v1${scope}/resourcequotas`,
-    claims: `/api/v1${scope}/persistentvolumeclaims`,
-    usage: `${METRICS_API}${scope}/pods`,
+    pods: groupByNamespace(pods.items),
+    podsUnreadable: pods.unreadable,
+    quotas: groupByNamespace(quotas.items),
+    claims: groupByNamespace(claims.items),
+    usage: read.length ? indexUsage(read.flatMap((u) => u.items)) : undefined,
+    ...(read.length === 0 && failed ? { unavailable: failed.unavailable } : {}),
   };
 }
 
-async function namespaceData(client: KubeClient, namespace: string | undefined, warnings: string[]) {
-  const at = paths(namespace);
-  const [pods, quotas, claims, usage] = await Promise.all([
-    client.list<Pod>(at.pods, { pageSize: PAGE_SIZE }),
-    optional('ResourceQuotas', client.list(at.quotas, { pageSize: PAGE_SIZE }), { items: [] }, warnings),
-    optional(
-      'PersistentVolumeClaims',
-      client.list<PersistentVolumeClaim>(at.claims, { pageSize: PAGE_SIZE }),
-      { items: [] },
-      warnings,
-    ),
-    readUsage(client, at.usage),
-  ]);
-  return {
-    pods: groupByNamespace(pods.items),
-    quotas: groupByNamespace(quotas.items),
-    claims: groupByNamespace(claims.items),
-    usage: 'usage' in usage ? usage.usage : undefined,
-    ...('unavailable' in usage ? { unavailable: usage.unavailable } : {}),
-  };
+/** A tenant whose pods may not be read has no figures to show: it is left out, and the report says why. */
+function measurable(tenants: Tenant[], unreadable: Map<string, string>): Tenant[] {
+  return tenants.filter((t) => unreadableIn(unreadable, t.namespace) === undefined);
 }
 
 /**
  * All tenants: namespaces, KubePlus instances, pods, quotas, claims and pod metrics across the
- * cluster, in parallel (six requests without KubePlus). One tenant: the tenant is resolved first,
- * then the four lists are scoped to its namespace.
+ * cluster, in parallel (six requests without KubePlus), or in the namespaces a user without the
+ * right to list them may read. One tenant: the tenant is resolved first, then the four lists are
+ * scoped to its namespace.
  */
 export async function takeMetricsSnapshot(
   client: KubeClient,
   scope: { tenant?: string; source?: TenantSource },
 ): Promise<MetricsSnapshot> {
-  const warnings: string[] = [];
+  const report = new ReadReport();
   if (scope.tenant === undefined) {
-    const [found, data] = await Promise.all([listTenants(client), namespaceData(client, undefined, warnings)]);
-    return { tenants: found.tenants, ...data, warnings: [...found.warnings, ...warnings] };
+    const { tenants, data } = await readAcrossTenants(client, [], report, (namespaces, into) =>
+      namespaceData(client, namespaces, into),
+    );
+    const { podsUnreadable, ...rest } = data;
+    return { tenants: measurable(tenants.tenants, podsUnreadable), ...rest, report };
   }
   // Named, the tenant's namespace is read even by a user who may not list namespaces.
-  const found = await listTenants(client, { names: [scope.tenant] });
+  const found = await listTenants(client, { names: [scope.tenant] }, report);
   const tenant = resolveTenant(found.tenants, scope.tenant, scope.source);
-  const data = await namespaceData(client, tenant.namespace, warnings);
-  return { tenants: [tenant], ...data, warnings: [...found.warnings, ...warnings] };
+  const { podsUnreadable, ...rest } = await namespaceData(client, [tenant.namespace], report);
+  const refused = unreadableIn(podsUnreadable, tenant.namespace);
+  // What was asked for cannot be answered without the tenant's pods: that is a failure, not a note.
+  if (refused) throw failure(`tenant "${tenant.name}": ${refused} in namespace "${tenant.namespace}"`);
+  return { tenants: [tenant], ...rest, report };
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { MimtError, failure, usageError } from '../errors.ts';
+import { failure, usageError } from '../errors.ts';
+import { serverSideApply } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { getOptional } from '../kube/read.ts';
+import { objectPath } from '../kube/resources.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
-import { collection, serverSideApply } from './apply.ts';
 import { POLICY_PREFIX } from './profiles.ts';
 
 /** Marks what `policy kubeconfig` creates; not mimt.io/policy, so `policy apply` never prunes it. */
@@ -44,8 +46,6 @@ export function tokenSeconds(text: string, ms: number): number {
   }
   return seconds;
 }
-
-const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface PolicyRule {
   apiGroups?: string[];
@@ -141,15 +141,6 @@ export function tenantKubeconfig(options: {
   };
 }
 
-async function getOrNothing(client: KubeClient, path: string): Promise<KubeObject | undefined> {
-  try {
-    return await client.get<KubeObject>(path);
-  } catch (error) {
-    if (error instanceof MimtError && error.status === 404) return undefined;
-    throw error;
-  }
-}
-
 export interface AccessRequest {
   namespace: string;
   user: string;
@@ -177,10 +168,9 @@ interface TokenRequestAnswer {
  */
 export async function grantAccess(client: KubeClient, request: AccessRequest): Promise<AccessGrant> {
   const { namespace, user, role, seconds } = request;
-  const accounts = collection('ServiceAccount', namespace);
-  const bindings = collection('RoleBinding', namespace);
-  const clusterRole = await client.get<KubeObject>(`${RBAC}/clusterroles/${role}`);
-  const existing = await getOrNothing(client, `${accounts}/${user}`);
+  const account = objectPath('ServiceAccount', namespace, user);
+  const clusterRole = await client.get<KubeObject>(objectPath('ClusterRole', undefined, role));
+  const existing = await getOptional<KubeObject>(client, account);
   if (existing && existing.metadata.labels?.[LABEL_ACCESS] === undefined) {
     throw failure(`serviceaccount "${user}" in namespace "${namespace}" exists and was not made by mimt`, {
       hint: 'nothing was changed; pick another --name',
@@ -191,7 +181,7 @@ export async function grantAccess(client: KubeClient, request: AccessRequest): P
   try {
     answer = await client.request<TokenRequestAnswer>({
       method: 'POST',
-      path: `${accounts}/${user}/token`,
+      path: objectPath('ServiceAccount', namespace, user, 'token'),
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } },
     });
     if (answer.spec.expirationSeconds < seconds) {
@@ -202,16 +192,17 @@ export async function grantAccess(client: KubeClient, request: AccessRequest): P
       );
     }
   } catch (error) {
-    if (!existing) await client.request({ method: 'DELETE', path: `${accounts}/${user}` }).catch(() => undefined);
+    if (!existing) await client.request({ method: 'DELETE', path: account }).catch(() => undefined);
     throw error;
   }
   const roleObject = accessRole(clusterRole, role, namespace);
   await serverSideApply(client, roleObject);
   const binding = accessBinding(namespace, user, roleObject);
-  const bound = await getOrNothing(client, `${bindings}/${binding.metadata.name}`);
+  const bindingPath = objectPath('RoleBinding', namespace, binding.metadata.name);
+  const bound = await getOptional<KubeObject>(client, bindingPath);
   // roleRef cannot change in place: a user moved to another role gets a new binding.
   if (bound && (bound.roleRef as { name?: string } | undefined)?.name !== roleObject.metadata.name) {
-    await client.request({ method: 'DELETE', path: `${bindings}/${binding.metadata.name}` });
+    await client.request({ method: 'DELETE', path: bindingPath });
   }
   await serverSideApply(client, binding);
   return {

@@ -1,40 +1,112 @@
 import type { KubeClient } from '../kube/client.ts';
-import type { TenantSource } from '../tenant/contract.ts';
-import { listTenants } from '../tenant/inventory.ts';
+import type { KubeObject } from '../kube/objects.ts';
+import { ReadReport } from '../kube/read.ts';
+import { type Collected, collect, unreadableIn } from '../kube/scope.ts';
+import type { Tenant, TenantSource } from '../tenant/contract.ts';
+import { PAGE_SIZE, listTenants, readAcrossTenants } from '../tenant/inventory.ts';
 import { resolveTenant } from '../tenant/resolve.ts';
-import { policyObjects } from './apply.ts';
-import type { AuditInput, AuditTenant } from './audit.ts';
+import { POLICY_KINDS } from './apply.ts';
+import { type AuditTenant, type Finding, auditTenants } from './audit.ts';
 
 /** Pods that have ended hold no resources and run nothing: no finding is about them. */
 const RUNNING_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
 
+interface Read {
+  objects: Collected<KubeObject>[];
+  pods: Collected<KubeObject>;
+}
+
+/** One list per policy kind and one of running pods, across the cluster or in each namespace of `scope`. */
+async function readPolicies(
+  client: KubeClient,
+  scope: readonly string[] | undefined,
+  report: ReadReport,
+): Promise<Read> {
+  const [objects, pods] = await Promise.all([
+    Promise.all(
+      POLICY_KINDS.map((kind) =>
+        collect(
+          `${kind}s`,
+          kind,
+          scope,
+          async (path) => {
+            const list = await client.list(path, { pageSize: PAGE_SIZE });
+            // List items come without apiVersion and kind; the list itself names the version.
+            return { items: list.items.map((item) => ({ ...item, apiVersion: list.apiVersion, kind })) };
+          },
+          report,
+        ),
+      ),
+    ),
+    collect(
+      'pods',
+      'Pod',
+      scope,
+      (path) => client.list(path, { fieldSelector: RUNNING_PODS, pageSize: PAGE_SIZE }),
+      report,
+    ),
+  ]);
+  return { objects, pods };
+}
+
+function auditTenant(tenant: Tenant, namespaces: KubeObject[]): AuditTenant {
+  const namespace = namespaces.find((ns) => ns.metadata.name === tenant.namespace);
+  return { tenant, labels: namespace?.metadata.labels ?? {}, annotations: namespace?.metadata.annotations ?? {} };
+}
+
+export interface AuditResult {
+  audited: number;
+  findings: Finding[];
+  report: ReadReport;
+}
+
 /**
- * Everything an audit reads, in a fixed number of requests whatever the tenant count: the tenants
- * (THE resolver's lists), namespace metadata for the recorded settings, one list per policy kind and
- * one of pods, across the cluster or, for one tenant, in its namespace.
+ * Audits one tenant or every tenant, in a fixed number of requests whatever the tenant count: the
+ * tenants (THE resolver's lists, whose namespace metadata holds the recorded settings), one list per
+ * policy kind and one of pods, across the cluster or in the namespaces the user may read. Nothing
+ * is concluded about a kind the user may not read in a namespace: its findings there are left out,
+ * and the report names it, rather than reporting what cannot be seen as missing.
  */
-export async function collectAuditInput(
+export async function auditPolicies(
   client: KubeClient,
   only?: { name: string; source?: TenantSource },
-): Promise<{ input: AuditInput; warnings: string[] }> {
-  const [{ tenants, warnings }, namespaces] = await Promise.all([
-    listTenants(client),
-    client.list('/api/v1/namespaces', { metadataOnly: true }),
-  ]);
-  const byName = new Map(namespaces.items.map((ns) => [ns.metadata.name, ns.metadata]));
-  const all: AuditTenant[] = tenants.map((tenant) => ({
-    tenant,
-    labels: byName.get(tenant.namespace)?.labels ?? {},
-    annotations: byName.get(tenant.namespace)?.annotations ?? {},
-  }));
-  const chosen = only ? resolveTenant(tenants, only.name, only.source) : undefined;
-  const audited = chosen ? all.filter((t) => t.tenant === chosen) : all;
-  const scope = chosen?.namespace;
-  const [objects, pods] = await Promise.all([
-    policyObjects(client, scope),
-    client.list(scope === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${scope}/pods`, {
-      fieldSelector: RUNNING_PODS,
-    }),
-  ]);
-  return { input: { audited, tenants: all, objects, pods: pods.items }, warnings };
+): Promise<AuditResult> {
+  const report = new ReadReport();
+  let all: AuditTenant[];
+  let audited: AuditTenant[];
+  let read: Read;
+  if (only) {
+    const found = await listTenants(client, { names: [only.name] }, report);
+    const chosen = resolveTenant(found.tenants, only.name, only.source);
+    all = found.tenants.map((t) => auditTenant(t, found.namespaces));
+    audited = all.filter((t) => t.tenant === chosen);
+    read = await readPolicies(client, [chosen.namespace], report);
+  } else {
+    const across = await readAcrossTenants(client, [], report, (scope, into) => readPolicies(client, scope, into));
+    all = across.tenants.tenants.map((t) => auditTenant(t, across.tenants.namespaces));
+    audited = all;
+    read = across.data;
+  }
+  const findings = auditTenants({
+    audited,
+    tenants: all,
+    objects: read.objects.flatMap((c) => c.items),
+    pods: read.pods.items,
+  });
+  const kinds: [string, Collected<KubeObject>][] = [
+    ...POLICY_KINDS.map(
+      (kind, i) => [kind, read.objects[i] as Collected<KubeObject>] as [string, Collected<KubeObject>],
+    ),
+    ['Pod', read.pods],
+  ];
+  const namespaceOf = new Map(audited.map((t) => [t.tenant.name, t.tenant.namespace]));
+  const readable = (f: Finding): boolean => {
+    const namespace = namespaceOf.get(f.tenant);
+    const kind = f.object.split('/', 1)[0];
+    const collected = kinds.find(([k]) => k === kind)?.[1];
+    return (
+      namespace === undefined || collected === undefined || unreadableIn(collected.unreadable, namespace) === undefined
+    );
+  };
+  return { audited: audited.length, findings: findings.filter(readable), report };
 }

@@ -1,6 +1,7 @@
 import { failure } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import type { ReadReport } from '../kube/read.ts';
 import {
   ANNOTATION_POLICY_SETTINGS,
   ANNOTATION_PROFILE,
@@ -27,8 +28,13 @@ export interface PolicyTarget {
 }
 
 /** Resolves the tenant (THE resolver) and reads its namespace, which must exist. */
-export async function policyTarget(client: KubeClient, name: string, source?: TenantSource): Promise<PolicyTarget> {
-  const tenant = await findTenant(client, name, source);
+export async function policyTarget(
+  client: KubeClient,
+  name: string,
+  source?: TenantSource,
+  report?: ReadReport,
+): Promise<PolicyTarget> {
+  const tenant = await findTenant(client, name, source, report);
   const namespace = tenant.namespaceMissing ? undefined : await getNamespace(client, tenant.namespace);
   if (!namespace) throw failure(`namespace "${tenant.namespace}" of tenant "${tenant.name}" does not exist`);
   const recorded = readRecorded(namespace.metadata.annotations ?? {});

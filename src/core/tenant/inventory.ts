@@ -1,16 +1,15 @@
-import { MimtError } from '../errors.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
+import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
+import { collectionPath, customResource } from '../kube/resources.ts';
+import { type Collected, type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
 import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
 import { discoverTenants } from './discover.ts';
 import type { PodRow } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
-import { type Collected, collect, readNamespaces } from './scope.ts';
-
-export const KUBEPLUS_COMPOSITIONS = '/apis/workflows.kubeplus/v1alpha1/resourcecompositions';
 
 /**
  * Items per list request. kubectl pages by 500; mimt takes bigger pages so that a listing of a
@@ -35,7 +34,8 @@ export interface Inventory {
   listedAt: WatchTarget[];
   /** Set when only some namespaces were looked at (namespaces could not be listed, or one tenant). */
   scope?: string[];
-  warnings: string[];
+  /** What could not be read for lack of permission. */
+  report: ReadReport;
 }
 
 interface Composition extends KubeObject {
@@ -53,33 +53,20 @@ export function groupByNamespace<T extends { metadata: { namespace?: string } }>
   return map;
 }
 
-/** A 403 on a secondary list becomes a warning and an empty answer; anything else still fails. */
-export async function optional<T>(what: string, fetch: Promise<T>, empty: T, warnings: string[]): Promise<T> {
-  try {
-    return await fetch;
-  } catch (error) {
-    if (error instanceof MimtError && (error.status === 403 || error.status === 404)) {
-      if (error.status === 403) warnings.push(`warning: cannot list ${what}: ${error.message}`);
-      return empty;
-    }
-    throw error;
-  }
-}
-
 interface KubePlusRead {
   instances: KubePlusInstance[];
   charts: Map<string, string>;
-  /** Why the ResourceCompositions could not be listed (403); a missing CRD (404) is no KubePlus. */
-  forbidden?: string;
+  /** The ResourceCompositions could not be listed (403); a missing CRD (404) is no KubePlus. */
+  forbidden?: boolean;
 }
 
-async function kubePlusInstances(client: KubeClient, warnings: string[]): Promise<KubePlusRead> {
+async function kubePlusInstances(client: KubeClient, report: ReadReport): Promise<KubePlusRead> {
   let compositions: { items: Composition[] };
   try {
-    compositions = await client.list<Composition>(KUBEPLUS_COMPOSITIONS);
+    compositions = await client.list<Composition>(collectionPath('ResourceComposition'));
   } catch (error) {
-    if (!(error instanceof MimtError && (error.status === 403 || error.status === 404))) throw error;
-    return { instances: [], charts: new Map(), ...(error.status === 403 ? { forbidden: error.message } : {}) };
+    if (!(isForbidden(error) || isNotFound(error))) throw error;
+    return { instances: [], charts: new Map(), forbidden: isForbidden(error) };
   }
   const charts = new Map<string, string>();
   const lists = await Promise.all(
@@ -90,94 +77,104 @@ async function kubePlusInstances(client: KubeClient, warnings: string[]): Promis
       if (!kind || !plural) return [];
       const chart = resource.chartName ?? resource.chartURL;
       if (chart) charts.set(kind, chart);
-      const path = `/apis/${KUBEPLUS_API_GROUP}/${KUBEPLUS_API_VERSION}/${plural}`;
-      const list = await optional(`${kind} instances`, client.list<KubePlusInstance>(path), { items: [] }, warnings);
+      const path = collectionPath(customResource(KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, kind, plural));
+      const list = await readOptional(`${kind} instances`, client.list<KubePlusInstance>(path), { items: [] }, report);
       return list.items.map((item) => ({ ...item, kind }));
     }),
   );
   return { instances: lists.flat(), charts };
 }
 
-/**
- * Says that KubePlus instances could not be listed: in full, unless the user may not list namespaces
- * either, when it is one more thing out of sight and the note about the namespaces already says why.
- */
-function kubePlusWarning(kubeplus: KubePlusRead, scope: string[] | undefined): string[] {
-  if (kubeplus.forbidden === undefined) return [];
-  if (scope !== undefined)
-    return ['note: KubePlus instances cannot be listed either (no permission on ResourceCompositions).'];
-  return [`warning: cannot list KubePlus ResourceCompositions: ${kubeplus.forbidden}`];
-}
-
 /** Tenants from both sources, with what a listing needs to know about how they were read. */
-interface TenantsRead {
+export interface TenantsRead {
   tenants: Tenant[];
   namespaces: KubeObject[];
   kubePlusCharts: Map<string, string>;
   scope?: string[];
   listedAt?: WatchTarget;
-  warnings: string[];
 }
 
-async function readTenants(client: KubeClient, names: readonly string[]): Promise<TenantsRead> {
-  const warnings: string[] = [];
+async function readTenants(client: KubeClient, names: readonly string[], report: ReadReport): Promise<TenantsRead> {
   const [namespaces, kubeplus] = await Promise.all([
-    readNamespaces(client, names, PAGE_SIZE, warnings),
-    kubePlusInstances(client, warnings),
+    readNamespaces(client, names, PAGE_SIZE, report),
+    kubePlusInstances(client, report),
   ]);
+  // Without the right to list namespaces, KubePlus instances out of sight are one more thing the
+  // scope note explains; with it, a refused composition list is worth its own mention.
+  if (kubeplus.forbidden && namespaces.scope === undefined) report.forbidden('KubePlus ResourceCompositions');
   return {
-    tenants: tenantsIn(namespaces.items, namespaces.scope, kubeplus.instances),
+    tenants: tenantsIn(namespaces, kubeplus.instances),
     namespaces: namespaces.items,
     kubePlusCharts: kubeplus.charts,
     scope: namespaces.scope,
     listedAt: namespaces.listedAt,
-    warnings: [...warnings, ...kubePlusWarning(kubeplus, namespaces.scope)],
   };
 }
 
 /**
  * Every tenant from both sources: two requests, plus one per KubePlus Kind. Without the right to
- * list namespaces, the tenants of the context's namespace and of `names` (see scope.ts).
+ * list namespaces, the tenants of the context's namespace and of `names` (see core/kube/scope.ts).
  */
 export async function listTenants(
   client: KubeClient,
   options: { names?: readonly string[] } = {},
-): Promise<{ tenants: Tenant[]; kubePlusCharts: Map<string, string>; warnings: string[] }> {
-  const { tenants, kubePlusCharts, warnings } = await readTenants(client, options.names ?? []);
-  return { tenants, kubePlusCharts, warnings };
+  report = new ReadReport(),
+): Promise<TenantsRead & { report: ReadReport }> {
+  return { ...(await readTenants(client, options.names ?? [], report)), report };
 }
 
 /** THE way a command turns a tenant name into a Tenant: exact name, either source, mismatches kept. */
-export async function findTenant(client: KubeClient, name: string, source?: TenantSource): Promise<Tenant> {
-  return resolveTenant((await listTenants(client, { names: [name] })).tenants, name, source);
+export async function findTenant(
+  client: KubeClient,
+  name: string,
+  source?: TenantSource,
+  report = new ReadReport(),
+): Promise<Tenant> {
+  return resolveTenant((await listTenants(client, { names: [name] }, report)).tenants, name, source);
+}
+
+/**
+ * The tenants, and `read` of the namespaces they live in: cluster-wide, or, for a user who may not
+ * list namespaces, in the namespaces that could be named. The one way every listing command reads
+ * across tenants; its request count does not depend on the number of tenants.
+ */
+export async function readAcrossTenants<T>(
+  client: KubeClient,
+  names: readonly string[],
+  report: ReadReport,
+  read: (scope: string[] | undefined, report: ReadReport) => Promise<T>,
+): Promise<{ tenants: TenantsRead; data: T }> {
+  const { namespaces, data } = await readInScope(readTenants(client, names, report), read, report);
+  return { tenants: namespaces, data };
 }
 
 /**
  * The tenants the namespaces and instances describe. With a limited scope, a KubePlus instance whose
  * namespace lies outside it is left out: its namespace was not looked at, so nothing is known of it.
  */
-function tenantsIn(namespaces: KubeObject[], scope: string[] | undefined, instances: KubePlusInstance[]): Tenant[] {
-  const tenants = discoverTenants({ namespaces, instances });
+function tenantsIn(namespaces: NamespaceRead, instances: KubePlusInstance[]): Tenant[] {
+  const { scope } = namespaces;
+  const tenants = discoverTenants({ namespaces: namespaces.items, instances });
   return scope === undefined ? tenants : tenants.filter((t) => scope.includes(t.namespace));
 }
 
 /** Pods (as the server's table), Helm release records and quotas, cluster-wide or in `scope`. */
-async function namespaceData(client: KubeClient, scope: readonly string[] | undefined, warnings: string[]) {
+async function namespaceData(client: KubeClient, scope: readonly string[] | undefined, report: ReadReport) {
   const [pods, records, quotas] = await Promise.all([
     collect(
       'pods',
-      'pods',
+      'Pod',
       scope,
       async (path) => {
         const table = await client.table(path, { pageSize: PAGE_SIZE });
         return { items: tableRows(table), resourceVersion: table.metadata?.resourceVersion };
       },
-      warnings,
+      report,
       { metadataOnly: true },
     ),
     collect(
       'Helm release records (Secrets)',
-      'secrets',
+      'Secret',
       scope,
       async (path) => {
         const list = await client.list(path, {
@@ -187,15 +184,15 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
         });
         return { items: list.items, resourceVersion: list.metadata?.resourceVersion };
       },
-      warnings,
+      report,
       { metadataOnly: true, labelSelector: HELM_RECORD_SELECTOR },
     ),
     collect(
       'ResourceQuotas',
-      'resourcequotas',
+      'ResourceQuota',
       scope,
       async (path) => client.list(path, { pageSize: PAGE_SIZE }),
-      warnings,
+      report,
     ),
   ]);
   return { pods, records, quotas };
@@ -204,7 +201,7 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
 function joined(
   tenants: Tenant[],
   data: { pods: Collected<PodRow>; records: Collected<KubeObject>; quotas: Collected<KubeObject> },
-  rest: Pick<Inventory, 'namespaces' | 'kubePlusCharts' | 'scope' | 'warnings'> & { listedAt: WatchTarget[] },
+  rest: Pick<Inventory, 'namespaces' | 'kubePlusCharts' | 'scope' | 'report'> & { listedAt: WatchTarget[] },
 ): Inventory {
   return {
     tenants,
@@ -226,38 +223,32 @@ function joined(
 export async function takeInventory(
   client: KubeClient,
   options: { names?: readonly string[] } = {},
+  report = new ReadReport(),
 ): Promise<Inventory> {
-  const everywhereWarnings: string[] = [];
-  const everywhere = namespaceData(client, undefined, everywhereWarnings);
-  // Not awaited when the scope turns out limited; its failure must not go unhandled then.
-  everywhere.catch(() => undefined);
-  const read = await readTenants(client, options.names ?? []);
-  const warnings = [...read.warnings];
-  let data: Awaited<typeof everywhere>;
-  if (read.scope === undefined) {
-    data = await everywhere;
-    warnings.push(...everywhereWarnings);
-  } else {
-    data = await namespaceData(client, read.scope, warnings);
-  }
-  return joined(read.tenants, data, {
-    namespaces: new Map(read.namespaces.map((ns) => [ns.metadata.name, ns])),
-    kubePlusCharts: read.kubePlusCharts,
-    scope: read.scope,
-    warnings,
-    listedAt: read.listedAt ? [read.listedAt] : [],
+  const { tenants, data } = await readAcrossTenants(client, options.names ?? [], report, (scope, into) =>
+    namespaceData(client, scope, into),
+  );
+  return joined(tenants.tenants, data, {
+    namespaces: new Map(tenants.namespaces.map((ns) => [ns.metadata.name, ns])),
+    kubePlusCharts: tenants.kubePlusCharts,
+    scope: tenants.scope,
+    report,
+    listedAt: tenants.listedAt ? [tenants.listedAt] : [],
   });
 }
 
 /** The inventory of one tenant: its namespace's pods, release records and quotas (three requests). */
-export async function tenantInventory(client: KubeClient, tenant: Tenant): Promise<Inventory> {
-  const warnings: string[] = [];
-  const data = await namespaceData(client, [tenant.namespace], warnings);
+export async function tenantInventory(
+  client: KubeClient,
+  tenant: Tenant,
+  report = new ReadReport(),
+): Promise<Inventory> {
+  const data = await namespaceData(client, [tenant.namespace], report);
   return joined([tenant], data, {
     namespaces: new Map(),
     kubePlusCharts: new Map(),
     scope: [tenant.namespace],
-    warnings,
+    report,
     listedAt: [],
   });
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/objects.ts';
-import { type Finding, auditTenants } from '../policy/audit.ts';
-import { ANNOTATION_PROFILE, type Tenant } from './contract.ts';
+import { type Finding, auditTenants } from './audit.ts';
+import { ANNOTATION_PROFILE, type Tenant } from '../tenant/contract.ts';
 
 /**
  * The policy of one tenant in a word, from the policy module's audit: `missing` when a profile object

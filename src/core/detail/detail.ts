@@ -1,19 +1,25 @@
-import { MimtError } from '../errors.ts';
 import { HELM_RECORD_SELECTOR } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { type ReadReport, getOptional, readOptional } from '../kube/read.ts';
+import { collectionPath, objectPath } from '../kube/resources.ts';
 import { parseSelector } from '../kube/selector.ts';
-import { POLICY_KINDS, collection } from '../policy/apply.ts';
-import { describePolicyObject } from '../policy/describe.ts';
 import { type ServerTable, tableRows } from '../kube/table.ts';
-import { HELM_RELEASE_ANNOTATION, LABEL_POLICY, type Tenant } from './contract.ts';
-import { unquote } from './discover.ts';
-import { type WarningEvent, recentWarnings } from './events.ts';
-import { optional } from './inventory.ts';
-import type { PodRow } from './pods.ts';
-import { getNamespace } from './namespace.ts';
-import { KUBEPLUS_POLICY_NAMES, type PolicySummary, policySummary } from './policy-summary.ts';
-import { type Ingress, type NodeAddresses, type Service, type TenantUrl, ingressUrls, serviceUrls } from './urls.ts';
+import { POLICY_KINDS } from '../policy/apply.ts';
+import { describePolicyObject } from '../policy/describe.ts';
+import { KUBEPLUS_POLICY_NAMES, type PolicySummary, policySummary } from '../policy/summary.ts';
+import { HELM_RELEASE_ANNOTATION, LABEL_POLICY, type Tenant } from '../tenant/contract.ts';
+import { unquote } from '../tenant/discover.ts';
+import { type WarningEvent, recentWarnings } from '../tenant/events.ts';
+import type { PodRow } from '../tenant/pods.ts';
+import {
+  type Ingress,
+  type NodeAddresses,
+  type Service,
+  type TenantUrl,
+  ingressUrls,
+  serviceUrls,
+} from '../tenant/urls.ts';
 
 /** One object in the tenant's namespace, as the detail view lists it. */
 export interface TenantResource {
@@ -30,7 +36,6 @@ export interface TenantDetail {
   urls: TenantUrl[];
   events: WarningEvent[];
   policy: PolicySummary;
-  warnings: string[];
 }
 
 type Cells = Record<string, unknown>;
@@ -42,38 +47,17 @@ const text = (value: unknown): string => (value === undefined || value === null 
  * The kinds a tenant namespace usually holds, read as the API server's tables (kubectl get's
  * columns), and how each row's columns read as one status.
  */
-const TABLE_KINDS: { kind: string; path: (namespace: string) => string; status: (c: Cells) => string }[] = [
-  {
-    kind: 'Deployment',
-    path: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments`,
-    status: (c) => `${text(c.Ready)} ready, ${text(c.Available)} available`,
-  },
-  {
-    kind: 'StatefulSet',
-    path: (ns) => `/apis/apps/v1/namespaces/${ns}/statefulsets`,
-    status: (c) => `${text(c.Ready)} ready`,
-  },
-  {
-    kind: 'DaemonSet',
-    path: (ns) => `/apis/apps/v1/namespaces/${ns}/daemonsets`,
-    status: (c) => `${text(c.Ready)}/${text(c.Desired)} ready`,
-  },
-  {
-    kind: 'Job',
-    path: (ns) => `/apis/batch/v1/namespaces/${ns}/jobs`,
-    status: (c) => `${text(c.Status)} (${text(c.Completions)} completions)`,
-  },
+const TABLE_KINDS: { kind: string; status: (c: Cells) => string }[] = [
+  { kind: 'Deployment', status: (c) => `${text(c.Ready)} ready, ${text(c.Available)} available` },
+  { kind: 'StatefulSet', status: (c) => `${text(c.Ready)} ready` },
+  { kind: 'DaemonSet', status: (c) => `${text(c.Ready)}/${text(c.Desired)} ready` },
+  { kind: 'Job', status: (c) => `${text(c.Status)} (${text(c.Completions)} completions)` },
   {
     kind: 'PersistentVolumeClaim',
-    path: (ns) => `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
     status: (c) => [text(c.Status), text(c.Capacity)].filter(Boolean).join(' '),
   },
-  { kind: 'ConfigMap', path: (ns) => `/api/v1/namespaces/${ns}/configmaps`, status: (c) => count(c.Data, 'key') },
-  {
-    kind: 'Secret',
-    path: (ns) => `/api/v1/namespaces/${ns}/secrets`,
-    status: (c) => `${text(c.Type)}, ${count(c.Data, 'key')}`,
-  },
+  { kind: 'ConfigMap', status: (c) => count(c.Data, 'key') },
+  { kind: 'Secret', status: (c) => `${text(c.Type)}, ${count(c.Data, 'key')}` },
 ];
 
 /** Workloads first, then how they are reached, their storage and configuration, then policy. */
@@ -141,51 +125,46 @@ function nodesFor(table: ServerTable, pods: readonly PodRow[]): NodeAddresses[] 
 /**
  * Reads what lives in one tenant's namespace: the usual kinds as server-side tables, Services and
  * Ingresses whole (for URLs), Warning events, and the nodes when a NodePort needs their addresses.
- * A constant number of requests, all at once; anything forbidden becomes a warning.
+ * A constant number of requests, all at once; what the user may not read is left out and reported.
  */
-export async function tenantDetail(client: KubeClient, tenant: Tenant, pods: readonly PodRow[]): Promise<TenantDetail> {
-  const warnings: string[] = [];
+export async function tenantDetail(
+  client: KubeClient,
+  tenant: Tenant,
+  pods: readonly PodRow[],
+  report: ReadReport,
+): Promise<TenantDetail> {
   const ns = tenant.namespace;
   const unreadablePolicy: string[] = [];
+  const listIn = <T extends KubeObject>(what: string, kind: string, query: { fieldSelector?: string } = {}) =>
+    readOptional(what, client.list<T>(collectionPath(kind, ns), query), { items: [] as T[] }, report, ns);
+  // Listed kind by kind (not with policyObjects) so that one forbidden kind leaves the others shown.
   const policyKind = async (kind: string): Promise<KubeObject[]> => {
-    try {
-      // Listed kind by kind (not with policyObjects) so that one forbidden kind leaves the others shown.
-      const list = await client.list(collection(kind, ns));
-      return list.items.map((item) => ({ ...item, apiVersion: list.apiVersion, kind }));
-    } catch (error) {
-      if (!(error instanceof MimtError && (error.status === 403 || error.status === 404))) throw error;
-      if (error.status === 403) {
-        unreadablePolicy.push(`${kind}s`);
-        warnings.push(`warning: cannot list ${kind}s: ${error.message}`);
-      }
-      return [];
-    }
+    const list = await readOptional(`${kind}s`, client.list(collectionPath(kind, ns)), undefined, report, ns);
+    if (report.refused(`${kind}s`, ns)) unreadablePolicy.push(`${kind}s`);
+    return (list?.items ?? []).map((item) => ({ ...item, apiVersion: list?.apiVersion, kind }));
   };
   const [tables, policyLists, services, ingresses, events, namespace] = await Promise.all([
     Promise.all(
       TABLE_KINDS.map(async (k) => ({
         ...k,
-        table: await optional(`${k.kind}s`, client.table(k.path(ns)), EMPTY_TABLE, warnings),
+        table: await readOptional(`${k.kind}s`, client.table(collectionPath(k.kind, ns)), EMPTY_TABLE, report, ns),
       })),
     ),
     Promise.all(POLICY_KINDS.map(policyKind)),
-    optional('Services', client.list<Service>(`/api/v1/namespaces/${ns}/services`), { items: [] }, warnings),
-    optional(
-      'Ingresses',
-      client.list<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`),
-      { items: [] },
-      warnings,
-    ),
-    optional(
-      'Warning events',
-      client.list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: 'type=Warning' }),
-      { items: [] },
-      warnings,
-    ),
-    tenant.namespaceMissing ? undefined : optional('the namespace', getNamespace(client, ns), undefined, warnings),
+    listIn<Service>('Services', 'Service'),
+    listIn<Ingress>('Ingresses', 'Ingress'),
+    listIn('Warning events', 'Event', { fieldSelector: 'type=Warning' }),
+    tenant.namespaceMissing
+      ? undefined
+      : readOptional(
+          'the namespace',
+          getOptional<KubeObject>(client, objectPath('Namespace', undefined, ns)),
+          undefined,
+          report,
+        ),
   ]);
   const nodeTable = services.items.some((s) => s.spec?.type === 'NodePort')
-    ? await optional('nodes (for NodePort addresses)', client.table('/api/v1/nodes'), EMPTY_TABLE, warnings)
+    ? await readOptional('nodes (for NodePort addresses)', client.table(collectionPath('Node')), EMPTY_TABLE, report)
     : EMPTY_TABLE;
   const policyObjects = policyLists.flat();
 
@@ -212,6 +191,5 @@ export async function tenantDetail(client: KubeClient, tenant: Tenant, pods: rea
     urls: [...ingresses.items.flatMap(ingressUrls), ...services.items.flatMap((s) => serviceUrls(s, nodes))],
     events: recentWarnings(events.items),
     policy: policySummary(tenant, namespace, policyObjects, unreadablePolicy),
-    warnings,
   };
 }

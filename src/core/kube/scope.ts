@@ -1,7 +1,8 @@
-import { MimtError } from '../errors.ts';
-import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject } from '../kube/objects.ts';
-import type { WatchTarget } from '../kube/watch.ts';
+import type { KubeClient } from './client.ts';
+import type { KubeObject } from './objects.ts';
+import { ReadReport, isForbidden, isNotFound } from './read.ts';
+import { type KindRef, collectionPath, objectPath } from './resources.ts';
+import type { WatchTarget } from './watch.ts';
 
 /** Stands for every namespace in `Unreadable` maps: the cluster-wide list was refused. */
 export const EVERY_NAMESPACE = '*';
@@ -25,17 +26,14 @@ export interface Collected<T> {
   listedAt: WatchTarget[];
 }
 
-const forbidden = (error: unknown): error is MimtError => error instanceof MimtError && error.status === 403;
-const missing = (error: unknown): boolean => error instanceof MimtError && error.status === 404;
-
-/** Namespace metadata, cluster-wide; on 403 the named namespaces one by one, with a note saying so. */
+/** Namespace metadata, cluster-wide; on 403 the named namespaces one by one, and the report says so. */
 export async function readNamespaces(
   client: KubeClient,
   named: readonly string[],
   pageSize: number,
-  warnings: string[],
+  report: ReadReport,
 ): Promise<NamespaceRead> {
-  const path = '/api/v1/namespaces';
+  const path = collectionPath('Namespace');
   try {
     const list = await client.list(path, { metadataOnly: true, pageSize });
     return {
@@ -43,61 +41,49 @@ export async function readNamespaces(
       listedAt: { path, resourceVersion: list.metadata?.resourceVersion, metadataOnly: true },
     };
   } catch (error) {
-    if (!forbidden(error)) throw error;
+    if (!isForbidden(error)) throw error;
     const wanted = [...new Set([client.namespace, ...named])];
     const found = await Promise.all(
       wanted.map((name) =>
-        client.get<KubeObject>(`${path}/${name}`).catch((failed: unknown) => {
-          if (forbidden(failed) || missing(failed)) return undefined;
+        client.get<KubeObject>(objectPath('Namespace', undefined, name)).catch((failed: unknown) => {
+          if (isForbidden(failed) || isNotFound(failed)) return undefined;
           throw failed;
         }),
       ),
     );
     const items = found.filter((ns): ns is KubeObject => ns !== undefined);
     const scope = items.map((ns) => ns.metadata.name);
-    const seen = wanted.map((name) => `"${name}"${scope.includes(name) ? '' : ' (not readable)'}`);
-    warnings.push(
-      `note: you may not list namespaces cluster-wide, so only the context's namespace and the tenants ` +
-        `named are looked at: ${seen.join(', ')}. Pass -n NAMESPACE or a tenant name to see another.`,
-    );
+    report.limitedTo(new Map(wanted.map((name) => [name, scope.includes(name)])));
     return { items, scope };
   }
 }
 
 /**
- * Lists `plural` (a core kind's plural, or where any kind lives with or without a namespace) across
- * the cluster, or in each namespace of `scope`. A 403 is recorded as
- * unreadable (with a warning) rather than read as "there are none"; a 404 is an empty answer.
+ * Lists a namespaced kind across the cluster, or in each namespace of `scope`. A 403 is recorded as
+ * unreadable (and in the report) rather than read as "there are none"; a 404 is an empty answer.
  */
 export async function collect<T>(
   what: string,
-  plural: string | ((namespace: string | undefined) => string),
+  kind: KindRef,
   scope: readonly string[] | undefined,
   fetch: (path: string) => Promise<{ items: T[]; resourceVersion?: string }>,
-  warnings: string[],
+  report: ReadReport,
   watch: Omit<WatchTarget, 'path' | 'resourceVersion'> = {},
 ): Promise<Collected<T>> {
   const where = scope === undefined ? [undefined] : scope;
   const collected: Collected<T> = { items: [], unreadable: new Map(), listedAt: [] };
   await Promise.all(
     where.map(async (namespace) => {
-      const path =
-        typeof plural === 'function'
-          ? plural(namespace)
-          : namespace === undefined
-            ? `/api/v1/${plural}`
-            : `/api/v1/namespaces/${namespace}/${plural}`;
+      const path = collectionPath(kind, namespace);
       try {
         const answer = await fetch(path);
         collected.items.push(...answer.items);
         collected.listedAt.push({ path, resourceVersion: answer.resourceVersion, ...watch });
       } catch (error) {
-        if (missing(error)) return;
-        if (!forbidden(error)) throw error;
+        if (isNotFound(error)) return;
+        if (!isForbidden(error)) throw error;
         collected.unreadable.set(namespace ?? EVERY_NAMESPACE, `cannot list ${what}: forbidden`);
-        warnings.push(
-          `warning: cannot list ${what}${namespace ? ` in namespace "${namespace}"` : ''}: ${error.message}`,
-        );
+        report.forbidden(what, namespace);
       }
     }),
   );
@@ -106,4 +92,27 @@ export async function collect<T>(
 
 export function unreadableIn(unreadable: Map<string, string>, namespace: string): string | undefined {
   return unreadable.get(namespace) ?? unreadable.get(EVERY_NAMESPACE);
+}
+
+/**
+ * Reads `read` cluster-wide while the namespaces are being listed, and, when the user turns out not
+ * to be allowed to list them, again in the namespaces that could be named. The cluster-wide attempt
+ * costs nothing extra for a user with cluster-wide rights, which is the common case.
+ */
+export async function readInScope<N extends { scope?: string[] }, T>(
+  namespaces: Promise<N>,
+  read: (scope: string[] | undefined, report: ReadReport) => Promise<T>,
+  report: ReadReport,
+): Promise<{ namespaces: N; data: T }> {
+  const aside = new ReadReport();
+  const everywhere = read(undefined, aside);
+  // Not awaited when the scope turns out limited; its failure must not go unhandled then.
+  everywhere.catch(() => undefined);
+  const found = await namespaces;
+  if (found.scope === undefined) {
+    const data = await everywhere;
+    report.absorb(aside);
+    return { namespaces: found, data };
+  }
+  return { namespaces: found, data: await read(found.scope, report) };
 }

@@ -1,10 +1,10 @@
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
-import { collection } from '../policy/apply.ts';
-import type { Tenant } from './contract.ts';
-import { PAGE_SIZE, type Inventory, groupByNamespace } from './inventory.ts';
-import { type PolicySummary, policySummary } from './policy-summary.ts';
-import { collect, unreadableIn } from './scope.ts';
+import type { ReadReport } from '../kube/read.ts';
+import { collect, unreadableIn } from '../kube/scope.ts';
+import type { Tenant } from '../tenant/contract.ts';
+import { PAGE_SIZE, type Inventory, groupByNamespace } from '../tenant/inventory.ts';
+import { type PolicySummary, policySummary } from './summary.ts';
 
 /** The policy kinds the inventory does not hold already (it has the ResourceQuotas). */
 const MORE_KINDS = [
@@ -17,26 +17,26 @@ const MORE_KINDS = [
  * The policy summary of every tenant of an inventory, as `ls TENANT` gives it for one: three lists
  * more (NetworkPolicies, LimitRanges, RoleBindings) across the cluster, or in each namespace of a
  * limited scope, whatever the number of tenants. A kind that may not be listed makes the tenants it
- * concerns `unknown`, with a warning, rather than `missing`.
+ * concerns `unknown`, and the report says so, rather than `missing`.
  */
 export async function listingPolicies(
   client: KubeClient,
   inventory: Inventory,
-  warnings: string[],
+  report: ReadReport,
 ): Promise<Map<Tenant, PolicySummary>> {
   const lists = await Promise.all(
     MORE_KINDS.map(async ({ kind, plural }) => ({
       plural,
       ...(await collect(
         plural,
-        (namespace) => collection(kind, namespace),
+        kind,
         inventory.scope,
         async (path) => {
           const list = await client.list(path, { pageSize: PAGE_SIZE });
           // List items come without apiVersion and kind; the audit compares both.
           return { items: list.items.map((item): KubeObject => ({ ...item, apiVersion: list.apiVersion, kind })) };
         },
-        warnings,
+        report,
       )),
     })),
   );

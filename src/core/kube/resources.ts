@@ -1,0 +1,101 @@
+/**
+ * Where the API server keeps each kind mimt reads or writes: the one table of kinds and the only
+ * place API paths are built. Adding a kind is one entry here.
+ */
+export interface Resource {
+  kind: string;
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+const core = (kind: string, plural: string, namespaced = true): Resource => ({
+  kind,
+  group: '',
+  version: 'v1',
+  plural,
+  namespaced,
+});
+const grouped = (group: string, version: string, kind: string, plural: string, namespaced = true): Resource => ({
+  kind,
+  group,
+  version,
+  plural,
+  namespaced,
+});
+
+const KNOWN: readonly Resource[] = [
+  core('Namespace', 'namespaces', false),
+  core('Node', 'nodes', false),
+  core('Pod', 'pods'),
+  core('Secret', 'secrets'),
+  core('ConfigMap', 'configmaps'),
+  core('Service', 'services'),
+  core('ServiceAccount', 'serviceaccounts'),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims'),
+  core('ResourceQuota', 'resourcequotas'),
+  core('LimitRange', 'limitranges'),
+  core('Event', 'events'),
+  grouped('apps', 'v1', 'Deployment', 'deployments'),
+  grouped('apps', 'v1', 'StatefulSet', 'statefulsets'),
+  grouped('apps', 'v1', 'DaemonSet', 'daemonsets'),
+  grouped('apps', 'v1', 'ReplicaSet', 'replicasets'),
+  grouped('batch', 'v1', 'Job', 'jobs'),
+  grouped('batch', 'v1', 'CronJob', 'cronjobs'),
+  grouped('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
+  grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
+  grouped('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
+  grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
+  grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  grouped('coordination.k8s.io', 'v1', 'Lease', 'leases'),
+  grouped('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods'),
+  grouped('workflows.kubeplus', 'v1alpha1', 'ResourceComposition', 'resourcecompositions'),
+];
+
+const BY_KIND = new Map(KNOWN.map((r) => [r.kind, r]));
+
+/** The resource of a kind mimt knows; an unknown kind is a programming error, not a user's. */
+export function resourceOf(kind: string): Resource {
+  const found = BY_KIND.get(kind);
+  if (!found) throw new Error(`no API path known for kind ${kind}`);
+  return found;
+}
+
+/** The resource of a kind mimt does not know in advance (a KubePlus Kind, a custom resource). */
+export function customResource(group: string, version: string, kind: string, plural: string): Resource {
+  return grouped(group, version, kind, plural);
+}
+
+export type KindRef = string | Resource;
+
+const asResource = (kind: KindRef): Resource => (typeof kind === 'string' ? resourceOf(kind) : kind);
+
+/** `/api/v1` or `/apis/<group>/<version>`. */
+export function groupVersionPath(resource: Resource): string {
+  return resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+}
+
+export function apiVersionOf(kind: KindRef): string {
+  const resource = asResource(kind);
+  return resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+}
+
+/**
+ * The collection of a kind: in one namespace, or (namespace undefined) across the cluster. A
+ * cluster-scoped kind ignores the namespace.
+ */
+export function collectionPath(kind: KindRef, namespace?: string): string {
+  const resource = asResource(kind);
+  const where = resource.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${groupVersionPath(resource)}${where}/${resource.plural}`;
+}
+
+/** One object, or with `subresource` one of its subresources (`log`, `token`, `status`). */
+export function objectPath(kind: KindRef, namespace: string | undefined, name: string, subresource?: string): string {
+  return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+}
