@@ -30,6 +30,34 @@ const MAY_IMPORT: Record<string, string[]> = {
   cli: ['cli', 'commands', 'core', 'output'],
 };
 
+/**
+ * Inside core, each part may import only parts of a lower rank (and files at core's top level, the
+ * shared leaves such as errors.ts): kube → helm → tenant → policy → the rest, which are siblings and
+ * may not import each other. So no cycle can form inside core.
+ */
+const CORE_RANK: Record<string, number> = {
+  kube: 1,
+  helm: 2,
+  tenant: 3,
+  policy: 4,
+  install: 5,
+  metrics: 5,
+  logs: 5,
+  detail: 5,
+};
+
+/** Why `from` (a file under core) may not import `to`, or undefined when it may. */
+export function coreOrderViolation(from: string, to: string): string | undefined {
+  const [fromPart, toPart] = [from, to].map((f) => f.split(path.sep));
+  const [own, target] = [fromPart?.[1], toPart?.[1]];
+  if (toPart?.length === 2 || own === target || fromPart?.length === 2) return undefined;
+  const [ownRank, targetRank] = [CORE_RANK[own as string], CORE_RANK[target as string]];
+  if (ownRank === undefined || targetRank === undefined) return `core/${own ?? target} has no rank in CORE_RANK`;
+  return targetRank < ownRank
+    ? undefined
+    : `core/${own} must not import ${to} (the order is kube → helm → tenant → policy → install, metrics, logs, detail)`;
+}
+
 describe('layering', () => {
   for (const file of files(src)) {
     const layer = path.relative(src, file).split(path.sep)[0] as string;
@@ -38,6 +66,10 @@ describe('layering', () => {
       assert.ok(allowed, `unknown layer ${layer}`);
       for (const target of importsOf(file)) {
         assert.ok(allowed.includes(target.split(path.sep)[0] as string), `${layer} must not import ${target}`);
+        if (layer === 'core') {
+          const violation = coreOrderViolation(path.relative(src, file), target);
+          assert.equal(violation, undefined, violation);
+        }
       }
       if (layer === 'core' || layer === 'commands' || layer === 'output') {
         const text = readFileSync(file, 'utf8');
@@ -49,4 +81,20 @@ describe('layering', () => {
       }
     });
   }
+});
+
+describe('the order inside core', () => {
+  it('refuses an import back down the order and between siblings', () => {
+    const at = (...parts: string[]) => parts.join(path.sep);
+    assert.equal(coreOrderViolation(at('core', 'policy', 'apply.ts'), at('core', 'kube', 'read.ts')), undefined);
+    assert.match(
+      coreOrderViolation(at('core', 'tenant', 'namespace.ts'), at('core', 'policy', 'apply.ts')) ?? '',
+      /core\/tenant must not import core\/policy\/apply\.ts/,
+    );
+    assert.match(
+      coreOrderViolation(at('core', 'metrics', 'fetch.ts'), at('core', 'logs', 'tail.ts')) ?? '',
+      /must not/,
+    );
+    assert.equal(coreOrderViolation(at('core', 'logs', 'tail.ts'), at('core', 'errors.ts')), undefined);
+  });
 });
