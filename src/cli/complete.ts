@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Options } from 'yargs';
 import type { CompletionConnection, CompletionSources } from '../commands/complete.ts';
-import { GLOBAL_FLAGS, outputFlags } from './flags.ts';
+import { GLOBAL_FLAGS, outputFlags, takesValue, walk } from './flags.ts';
 import type { Streams } from './printer.ts';
 import { COMMANDS } from './registry.ts';
-import type { CommandSpec } from './spec.ts';
+import { type Command, type CommandSpec, isGroup } from './spec.ts';
 
 /** cobra's ShellCompDirective: 0 lets the shell complete file names, 4 (NoFileComp) does not. */
 export const DIRECTIVE = { files: 0, noFiles: 4 } as const;
@@ -33,57 +33,18 @@ const SUITE_FLAGS: Flags = {
   version: { type: 'boolean', describe: "Print mimt's version" },
 };
 
-interface Walked {
-  positionals: string[];
-  values: Map<string, string>;
-  /** The flag whose value the current word is, when the word before it was that flag alone. */
-  pending: string | undefined;
-}
-
-/** Long name of a flag as typed (`--output`, `-o`), or undefined when the command has no such flag. */
-function flagName(typed: string, flags: Flags): string | undefined {
-  if (typed.startsWith('--')) return typed.slice(2) in flags ? typed.slice(2) : undefined;
-  const short = typed.slice(1);
-  return Object.keys(flags).find((name) => [flags[name]?.alias ?? []].flat().includes(short));
-}
-
-function takesValue(options: Options | undefined): boolean {
-  return options !== undefined && options.type !== 'boolean';
-}
-
-/** Reads the words before the cursor as yargs would: flags with their values, then positionals. */
-export function walk(words: readonly string[], flags: Flags): Walked {
-  const walked: Walked = { positionals: [], values: new Map(), pending: undefined };
-  for (const word of words) {
-    if (walked.pending !== undefined) {
-      walked.values.set(walked.pending, word);
-      walked.pending = undefined;
-    } else if (word.startsWith('-') && word !== '-') {
-      const [typed, value] = word.split(/=(.*)/s) as [string, string | undefined];
-      const name = flagName(typed, flags);
-      if (name === undefined) continue;
-      if (value !== undefined) walked.values.set(name, value);
-      else if (takesValue(flags[name])) walked.pending = name;
-      else walked.values.set(name, 'true');
-    } else {
-      walked.positionals.push(word);
-    }
-  }
-  return walked;
-}
-
 type Slot = { literals: string[]; tenant: boolean };
 
 /**
  * The positional arguments a usage line shows: `TENANT`, `[TENANT | -A]`, `bash|zsh|fish`, `show`;
  * flags (`--chart CHART`, `[-l selector]`) and `[flags]` are not positionals.
  */
-export function usageSlots(line: string): Slot[] {
+export function usageSlots(line: string, commandWords = 1): Slot[] {
   const tokens =
     line
       .trim()
       .split(/\s+/)
-      .slice(3)
+      .slice(2 + commandWords)
       .join(' ')
       .match(/\[[^\]]*\](?:\.\.\.)?|\S+/g) ?? [];
   const slots: Slot[] = [];
@@ -105,10 +66,10 @@ export function usageSlots(line: string): Slot[] {
 }
 
 /** What may stand at positional `index`, after the positionals typed so far, by the usage lines. */
-function positionalChoices(spec: CommandSpec<never>, typed: readonly string[]): Slot {
+function positionalChoices(spec: CommandSpec, typed: readonly string[]): Slot {
   const choice: Slot = { literals: [], tenant: false };
   for (const line of spec.usage.split('\n')) {
-    const slots = usageSlots(line);
+    const slots = usageSlots(line, spec.name.split(' ').length);
     const fits = typed.every((word, i) => {
       const slot = slots[i];
       return slot !== undefined && (slot.literals.length === 0 || slot.literals.includes(word));
@@ -133,7 +94,7 @@ function startingWith(prefix: string, candidates: readonly string[]): string[] {
 async function flagValues(
   name: string,
   options: Options | undefined,
-  spec: CommandSpec<never>,
+  spec: CommandSpec,
   sources: CompletionSources,
 ): Promise<Completion> {
   const known = async (values: Promise<string[]> | string[]): Promise<Completion> => ({
@@ -163,6 +124,29 @@ function connectionOf(values: Map<string, string>): CompletionConnection {
   };
 }
 
+type Chosen =
+  { spec: CommandSpec; words: string[] } | { spec: undefined; subcommands: [name: string, spec: CommandSpec][] };
+
+/**
+ * The command the words stand for: the command itself, or the subcommand of a group named by the
+ * first positional (none yet: the group's subcommands are what to offer). An unknown subcommand offers nothing.
+ */
+function chooseSubcommand(command: Command, words: string[]): Chosen {
+  if (!isGroup(command)) return { spec: command, words };
+  const subcommands = Object.entries(command.subcommands);
+  const everyFlag = Object.assign(
+    {},
+    GLOBAL_FLAGS,
+    ...subcommands.flatMap(([, sub]) => [sub.flags, outputFlags(sub.formats)]),
+  ) as Flags;
+  const walked = walk(words, everyFlag);
+  const [name, at] = [walked.positionals[0], walked.positionalIndexes[0]];
+  if (name === undefined || at === undefined) return { spec: undefined, subcommands };
+  const spec = command.subcommands[name];
+  if (!spec) return { spec: undefined, subcommands: [] };
+  return { spec, words: [...words.slice(0, at), ...words.slice(at + 1)] };
+}
+
 /** The candidates for the last of `words` (the words after `kubectl mimt`). */
 export async function complete(
   words: readonly string[],
@@ -179,9 +163,16 @@ export async function complete(
   }
   const entry = COMMANDS[before[index] as string];
   if (!entry) return { candidates: [], directive: DIRECTIVE.noFiles };
-  const spec = await entry.load();
+  const chosen = chooseSubcommand(await entry.load(), [...before.slice(0, index), ...before.slice(index + 1)]);
+  if (chosen.spec === undefined) {
+    const candidates = current.startsWith('-')
+      ? Object.entries({ ...GLOBAL_FLAGS, help: HELP_FLAG }).map(([name, o]) => described(`--${name}`, o.describe))
+      : chosen.subcommands.map(([name, sub]) => described(name, sub.summary));
+    return { candidates: startingWith(current, candidates), directive: DIRECTIVE.noFiles };
+  }
+  const { spec } = chosen;
   const flags: Flags = { ...spec.flags, ...outputFlags(spec.formats), ...GLOBAL_FLAGS, help: HELP_FLAG };
-  const walked = walk([...before.slice(0, index), ...before.slice(index + 1)], flags);
+  const walked = walk(chosen.words, flags);
   const sources = sourcesFor(connectionOf(walked.values));
 
   if (walked.pending !== undefined) {
@@ -190,7 +181,7 @@ export async function complete(
   }
   const withValue = /^--([^=]+)=(.*)$/s.exec(current);
   if (withValue) {
-    const [, name, prefix] = withValue as unknown as [string, string, string];
+    const [name, prefix] = [withValue[1] as string, withValue[2] as string];
     if (!takesValue(flags[name])) return { candidates: [], directive: DIRECTIVE.noFiles };
     // As cobra: for --flag=value the shells complete the value alone.
     const values = await flagValues(name, flags[name], spec, sources);

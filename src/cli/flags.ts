@@ -142,3 +142,49 @@ export function clientOptions(args: GlobalArgs, onRequest?: (line: string) => vo
     onRequest,
   };
 }
+
+/** Words as the parser will read them: flags with their values, and positionals. */
+export interface Walked {
+  positionals: string[];
+  /** Where each positional stands in the words. */
+  positionalIndexes: number[];
+  values: Map<string, string>;
+  /** The flag whose value the current word is, when the word before it was that flag alone. */
+  pending: string | undefined;
+}
+
+/** Long name of a flag as typed (`--output`, `-o`), or undefined when the command has no such flag. */
+function flagName(typed: string, flags: Record<string, Options>): string | undefined {
+  if (typed.startsWith('--')) return typed.slice(2) in flags ? typed.slice(2) : undefined;
+  const short = typed.slice(1);
+  return Object.keys(flags).find((name) => [flags[name]?.alias ?? []].flat().includes(short));
+}
+
+export function takesValue(options: Options | undefined): boolean {
+  return options !== undefined && options.type !== 'boolean';
+}
+
+/**
+ * Reads words as yargs will, without parsing them: how completion reads the words before the cursor,
+ * and how a command group finds its subcommand among flags and their values.
+ */
+export function walk(words: readonly string[], flags: Record<string, Options>): Walked {
+  const walked: Walked = { positionals: [], positionalIndexes: [], values: new Map(), pending: undefined };
+  for (const [index, word] of words.entries()) {
+    if (walked.pending !== undefined) {
+      walked.values.set(walked.pending, word);
+      walked.pending = undefined;
+    } else if (word.startsWith('-') && word !== '-') {
+      const [typed, value] = word.split(/=(.*)/s) as [string, string | undefined];
+      const name = flagName(typed, flags);
+      if (name === undefined) continue;
+      if (value !== undefined) walked.values.set(name, value);
+      else if (takesValue(flags[name])) walked.pending = name;
+      else walked.values.set(name, 'true');
+    } else {
+      walked.positionals.push(word);
+      walked.positionalIndexes.push(index);
+    }
+  }
+  return walked;
+}

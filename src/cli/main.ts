@@ -1,11 +1,11 @@
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type Options as FlagOptions } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
 import type { Document, Listing } from '../output/result.ts';
 import { createContext } from './context.ts';
-import { type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat } from './flags.ts';
+import { GLOBAL_FLAGS, type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat, walk } from './flags.ts';
 import { type Streams, printError, writeOut } from './printer.ts';
 import { COMMANDS } from './registry.ts';
-import type { CommandSpec } from './spec.ts';
+import { type Command, type CommandGroup, type CommandSpec, type Flags, type ParsedArgs, isGroup } from './spec.ts';
 import { normalizeVerbosity } from './verbosity.ts';
 
 const SUITE = 'kubectl mimt';
@@ -30,11 +30,17 @@ function translateYargsMessage(message: string, argv: readonly string[]): string
   return message.replace(/\n+/g, ' ');
 }
 
-function buildParser<O>(spec: CommandSpec<O>, argv: string[], streams: Streams): Argv {
+function buildParser(spec: CommandSpec, argv: string[], streams: Streams): Argv {
   const y = yargs(argv)
     .scriptName(`${SUITE} ${spec.name}`)
     .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
-    .parserConfiguration({ 'boolean-negation': false, 'strip-aliased': true, 'halt-at-non-option': false })
+    // A repeatable flag (array: true) takes one value per occurrence, as kubectl's; see lastValues.
+    .parserConfiguration({
+      'boolean-negation': false,
+      'strip-aliased': true,
+      'halt-at-non-option': false,
+      'greedy-arrays': false,
+    })
     .strictOptions()
     .help('help')
     .alias('help', 'h')
@@ -51,15 +57,41 @@ function buildParser<O>(spec: CommandSpec<O>, argv: string[], streams: Streams):
   return defineGlobalFlags(y.options(flags).group(['help', ...Object.keys(flags)], 'Flags:'));
 }
 
-async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Streams): Promise<number> {
+/** A flag that is not repeatable, given more than once, counts with its last value, as kubectl's flags do. */
+function lastValues(args: Record<string, unknown>, flags: Record<string, FlagOptions>): void {
+  for (const [name, options] of Object.entries(flags)) {
+    if (options.array || options.type === 'array') continue;
+    for (const key of [name, camelCase(name)]) {
+      const value = args[key];
+      if (Array.isArray(value)) args[key] = value.at(-1);
+    }
+  }
+}
+
+const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** A usage error without a hint points at the help of the command (or subcommand) that raised it. */
+async function runSpec(spec: CommandSpec, argv: string[], streams: Streams): Promise<number> {
+  try {
+    return await parseAndRun(spec, argv, streams);
+  } catch (error) {
+    if (error instanceof MimtError && error.kind === 'usage' && error.hint === undefined) {
+      throw usageError(error.message, `See '${SUITE} ${spec.name} --help' for usage.`);
+    }
+    throw error;
+  }
+}
+
+async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams): Promise<number> {
   let helpText = '';
   const args = (await buildParser(spec, argv, streams).parseAsync(argv, {}, (_err, _argv, output) => {
     helpText = output;
-  })) as unknown as GlobalArgs & Record<string, unknown>;
+  })) as ParsedArgs<Flags>;
   if (args.help) {
     writeOut(streams, `${helpText.trimEnd()}\n`);
     return EXIT.ok;
   }
+  lastValues(args, { ...spec.flags, ...GLOBAL_FLAGS, ...outputFlags(spec.formats) });
   const format = outputFormat(args.output, spec.formats);
   const options = spec.options(args, format);
   // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
@@ -105,6 +137,69 @@ async function runCommand<O>(spec: CommandSpec<O>, argv: string[], streams: Stre
     context.close();
   }
 }
+
+function groupHelp(group: CommandGroup): string {
+  const names = Object.keys(group.subcommands);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    group.description,
+    '',
+    'Usage:',
+    `  ${SUITE} ${group.name} <command> [flags]`,
+    '',
+    'Commands:',
+    ...Object.entries(group.subcommands).map(([name, sub]) => `  ${name.padEnd(width)}   ${sub.summary ?? ''}`),
+    '',
+    'Examples:',
+    ...group.examples.map(([command, explanation]) => `  ${command}\n      ${explanation}`),
+    '',
+    `Use "${SUITE} ${group.name} <command> --help" for a command's own flags.`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A group's subcommand is its first positional, wherever it stands among the flags; the rest of
+ * argv goes to the subcommand, which parses it with its own flags only.
+ */
+async function runGroup(group: CommandGroup, argv: string[], streams: Streams): Promise<number> {
+  const names = Object.keys(group.subcommands);
+  const everyFlag = Object.assign(
+    {},
+    GLOBAL_FLAGS,
+    ...Object.values(group.subcommands).flatMap((sub) => [sub.flags, outputFlags(sub.formats)]),
+  ) as Flags;
+  const walked = walk(argv, everyFlag);
+  const name = walked.positionals[0];
+  const hint = `See '${SUITE} ${group.name} --help' for usage.`;
+  if (name === undefined) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      writeOut(streams, groupHelp(group));
+      return EXIT.ok;
+    }
+    throw usageError(`${group.name} needs a subcommand: use one of ${names.join(', ')}`, hint);
+  }
+  const sub = group.subcommands[name];
+  if (!sub) throw usageError(`unknown ${group.name} subcommand "${name}": use one of ${names.join(', ')}`, hint);
+  const at = walked.positionalIndexes[0] as number;
+  try {
+    return await runSpec(sub, [...argv.slice(0, at), ...argv.slice(at + 1)], streams);
+  } catch (error) {
+    // A flag of another subcommand: say where it belongs rather than that it does not exist.
+    const flag = error instanceof MimtError ? /^unknown flag: --(\S+)$/.exec(error.message)?.[1] : undefined;
+    const owners = names.filter((other) => flag !== undefined && flag in (group.subcommands[other]?.flags ?? {}));
+    if (flag !== undefined && owners.length) {
+      throw usageError(
+        `--${flag} applies to ${group.name} ${owners.join(', ')}, not to ${sub.name}`,
+        `See '${SUITE} ${sub.name} --help' for usage.`,
+      );
+    }
+    throw error;
+  }
+}
+
+const runCommand = (command: Command, argv: string[], streams: Streams): Promise<number> =>
+  isGroup(command) ? runGroup(command, argv, streams) : runSpec(command, argv, streams);
 
 function suiteHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

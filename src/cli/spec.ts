@@ -1,4 +1,4 @@
-import type { Options as FlagOptions } from 'yargs';
+import type { ArgumentsCamelCase, Options as FlagOptions, InferredOptionTypes } from 'yargs';
 import type { KubeClient } from '../core/kube/client.ts';
 import type { OutputFormat, Result } from '../output/result.ts';
 import type { GlobalArgs } from './flags.ts';
@@ -19,23 +19,55 @@ export interface CommandContext {
   confirm(question: string, flag: string): Promise<boolean>;
 }
 
+/** A command's own flags, by long name, as yargs defines them. */
+export type Flags = Record<string, FlagOptions>;
+
 /**
- * The CLI side of one command: its flags, help and the mapping of argv to typed options. It loads the
- * command's implementation only when it runs, so --help and flag errors stay light.
+ * argv as the parser hands it to a command: the kubectl flags, the command's own flags typed from
+ * their definitions (by long and camelCase name), and the positionals in `_`.
  */
-export interface CommandSpec<Options = unknown> {
+export type ParsedArgs<F extends Flags> = GlobalArgs & ArgumentsCamelCase<InferredOptionTypes<F>>;
+
+/** The positional arguments, as strings. */
+export const positionals = (args: { _: (string | number)[] }): string[] => args._.map(String);
+
+/**
+ * The CLI side of one command (or one subcommand): its flags, help and the mapping of argv to typed
+ * options. It loads the command's implementation only when it runs, so --help and flag errors stay light.
+ */
+export interface CommandSpec<F extends Flags = Flags, Options = unknown> {
+  /** As typed after `kubectl mimt`: `ls`, or `policy audit` for a subcommand. */
   name: string;
+  /** A subcommand's line in its group's list (a command's is in registry.ts, read without loading it). */
+  summary?: string;
   usage: string;
   description: string;
   examples: [command: string, explanation: string][];
   formats: readonly OutputFormat[];
-  /** The command's own flags, by long name; the kubectl flags come from the CLI layer. */
-  flags: Record<string, FlagOptions>;
+  /** The command's own flags; the kubectl flags and -o come from the CLI layer. */
+  flags: F;
   /** Validates argv into options; throws usage errors, makes no request. */
-  options(args: GlobalArgs & Record<string, unknown>, format: OutputFormat): Options;
+  options(args: ParsedArgs<F>, format: OutputFormat): Options;
   run(options: Options, context: CommandContext): Promise<Result>;
 }
 
-export function defineCommand<Options>(spec: CommandSpec<Options>): CommandSpec<Options> {
+/** A command made of subcommands (`policy show`, `policy audit`, …), each a command of its own. */
+export interface CommandGroup {
+  name: string;
+  description: string;
+  examples: [command: string, explanation: string][];
+  subcommands: Record<string, CommandSpec>;
+}
+
+export type Command = CommandSpec | CommandGroup;
+
+export const isGroup = (command: Command): command is CommandGroup => 'subcommands' in command;
+
+/** Types a command's parsed flags from its flag definitions (hence `const`) and its options from `options`. */
+export function defineCommand<const F extends Flags, Options>(spec: CommandSpec<F, Options>): CommandSpec<F, Options> {
   return spec;
+}
+
+export function defineGroup(group: CommandGroup): CommandGroup {
+  return group;
 }

@@ -90,6 +90,29 @@ describe('executables without a cluster', () => {
     assertOneLineError(unknown.stderr, /^error: unknown command "frobnicate" for "kubectl mimt"$/);
   });
 
+  it('gives each policy subcommand its own help, flags and errors', async () => {
+    const audit = await run(plugin('kubectl-mimt-policy'), ['audit', '--help']);
+    assert.equal(audit.exitCode, 0, audit.stderr);
+    assert.match(audit.stdout, /kubectl mimt policy audit TENANT \| -A/);
+    assert.match(audit.stdout, /-A, --all-namespaces/);
+    assert.doesNotMatch(audit.stdout, /--profile|--port|--duration|policy apply/, 'only audit is described');
+
+    const group = await run(plugin('kubectl-mimt'), ['policy', '--help']);
+    assert.equal(group.exitCode, 0, group.stderr);
+    for (const sub of ['show', 'apply', 'diff', 'audit', 'allow', 'deny', 'kubeconfig']) {
+      assert.match(group.stdout, new RegExp(`^  ${sub}\\s{3,}\\S`, 'm'), `${sub} is listed`);
+    }
+    assert.doesNotMatch(group.stdout, /^\s+--/m, 'the group lists subcommands, not their flags');
+
+    // A flag before the subcommand is still the subcommand's.
+    const flagFirst = await run(plugin('kubectl-mimt-policy'), ['--port', '80', 'show', 'acme'], { env: cleanEnv() });
+    assert.equal(flagFirst.exitCode, 2);
+    assertOneLineError(flagFirst.stderr, /^error: --port applies to policy allow, not to policy show$/);
+    const none = await run(plugin('kubectl-mimt-policy'), [], { env: cleanEnv() });
+    assert.equal(none.exitCode, 2);
+    assertOneLineError(none.stderr, /^error: policy needs a subcommand: use one of show, apply, diff, audit, allow/);
+  });
+
   it('needs --as for --as-group, as the API server does', async () => {
     const result = await run(plugin('kubectl-mimt-ls'), ['--as-group', 'devs'], { env: cleanEnv() });
     assert.equal(result.exitCode, 2);

@@ -397,7 +397,7 @@ describe('kubectl mimt policy', { timeout: 600_000 }, () => {
       [
         ['kubeconfig', name, '--role', 'cluster-admin'],
         2,
-        /^error: invalid --role "cluster-admin": use one of admin, edit, view$/,
+        /^error: invalid value "cluster-admin" for --role: use one of "admin", "edit", "view"$/,
       ],
       [
         ['kubeconfig', name, '--name', 'default'],

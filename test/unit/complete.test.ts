@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { usageSlots, walk } from '../../src/cli/complete.ts';
-import { GLOBAL_FLAGS } from '../../src/cli/flags.ts';
+import { complete, usageSlots } from '../../src/cli/complete.ts';
+import { GLOBAL_FLAGS, walk } from '../../src/cli/flags.ts';
 
 describe('completion: reading usage lines', () => {
   it('finds positionals, their literal words and tenant placeholders, and skips flags and their values', () => {
@@ -11,8 +11,7 @@ describe('completion: reading usage lines', () => {
     assert.deepEqual(usageSlots('kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]...'), [
       { literals: [], tenant: true },
     ]);
-    assert.deepEqual(usageSlots('kubectl mimt policy allow FROM TO [--port P]'), [
-      { literals: ['allow'], tenant: false },
+    assert.deepEqual(usageSlots('kubectl mimt policy allow FROM TO [--port P]', 2), [
       { literals: [], tenant: true },
       { literals: [], tenant: true },
     ]);
@@ -40,5 +39,24 @@ describe('completion: reading the words typed', () => {
   it('knows when the word being typed is the value of the flag before it', () => {
     assert.equal(walk(['acme', '--namespace'], flags).pending, 'namespace');
     assert.equal(walk(['acme', '-w'], flags).pending, undefined);
+  });
+});
+
+describe('completion of a command group', () => {
+  const none = () => ({ tenants: async () => [], namespaces: async () => [], kubeconfig: async () => [] });
+  const values = async (words: string[]) =>
+    (await complete(words, none)).candidates.map((c) => c.split('\t')[0] as string);
+
+  it("offers the subcommands first, then each subcommand's own flags and flag values", async () => {
+    assert.deepEqual(await values(['policy', 'a']), ['apply', 'audit', 'allow']);
+    const auditFlags = await values(['policy', 'audit', '--']);
+    assert.ok(auditFlags.includes('--all-namespaces'));
+    assert.ok(!auditFlags.includes('--port') && !auditFlags.includes('--profile'), auditFlags.join(' '));
+    assert.ok((await values(['policy', 'allow', '--'])).includes('--port'));
+    assert.deepEqual(await values(['policy', '-n', 'team', 'kubeconfig', 't1', '--role', '']), [
+      'admin',
+      'edit',
+      'view',
+    ]);
   });
 });

@@ -1,9 +1,9 @@
-import { type CompletionOptions, SHELLS, type Shell } from '../../commands/completion.ts';
+import { SHELLS, type Shell } from '../../commands/completion.ts';
 import { usageError } from '../../core/errors.ts';
 import { COMMANDS } from '../registry.ts';
-import { defineCommand } from '../spec.ts';
+import { defineCommand, positionals } from '../spec.ts';
 
-export default defineCommand<CompletionOptions>({
+export default defineCommand({
   name: 'completion',
   usage: `kubectl mimt completion ${SHELLS.join('|')}`,
   description: [
@@ -19,7 +19,7 @@ export default defineCommand<CompletionOptions>({
   formats: ['table'],
   flags: {},
   options(args) {
-    const positional = (args._ as unknown[]).map(String);
+    const positional = positionals(args);
     const shell = positional[0];
     if (positional.length !== 1 || !SHELLS.includes(shell as Shell)) {
       throw usageError(

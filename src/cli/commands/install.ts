@@ -5,11 +5,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { usageError } from '../../core/errors.ts';
 import { PROFILES, parseLimits, parseOwner, parseProfile, parseQuota } from '../../core/policy/settings.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import { defineCommand } from '../spec.ts';
-
-function strings(value: unknown): string[] {
-  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
-}
+import { defineCommand, positionals } from '../spec.ts';
 
 /** A values file must exist and be YAML before anything is sent anywhere. */
 function checkValuesFile(file: string): string {
@@ -36,7 +32,7 @@ function checkSet(pair: string): string {
   return pair;
 }
 
-export default defineCommand<InstallOptions>({
+export default defineCommand({
   name: 'install',
   usage:
     'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]\n' +
@@ -80,25 +76,27 @@ export default defineCommand<InstallOptions>({
     selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
     'max-parallel': { type: 'number', default: 5, describe: 'With --all: how many tenants upgrade at once' },
   },
-  options(args) {
-    const positional = (args._ as unknown[]).map(String);
-    const chart = args.chart as string | undefined;
-    const timeoutMs = parseDuration('timeout', args.timeout as string);
+  options(args): InstallOptions {
+    const positional = positionals(args);
+    const { chart } = args;
+    const timeoutMs = parseDuration('timeout', args.timeout);
     if (args.kind) {
       if (positional.length !== 1) throw usageError('--kind needs one tenant name: the name of the KubePlus instance');
-      const excluded = ['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version'].find((flag) => args[flag]);
+      const excluded = (['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version'] as const).find(
+        (flag) => args[flag],
+      );
       if (excluded) throw usageError(`--${excluded} does not go with --kind: KubePlus installs the chart of the Kind`);
-      const files = strings(args.values).map(checkValuesFile);
+      const files = (args.values ?? []).map(checkValuesFile);
       if (files.length > 1) throw usageError('--kind takes one spec file (-f): the instance spec');
       return {
         mode: 'kubeplus',
         kubeplus: {
           tenant: assertTenantName(positional[0] as string),
-          kind: args.kind as string,
+          kind: args.kind,
           spec: files[0] ? ((load(readFileSync(files[0], 'utf8')) as Record<string, unknown> | null) ?? {}) : {},
           namespace: args.namespace,
           timeoutMs,
-          dryRun: Boolean(args.dryRun),
+          dryRun: args.dryRun,
         },
       };
     }
@@ -108,7 +106,7 @@ export default defineCommand<InstallOptions>({
       if (!chart) throw usageError('--all needs --chart: the chart whose tenants to upgrade');
       if (args.values || args.set)
         throw usageError("--all keeps each tenant's own values: -f and --set apply to one tenant");
-      const maxParallel = Number(args.maxParallel);
+      const { maxParallel } = args;
       if (!Number.isInteger(maxParallel) || maxParallel < 1) {
         throw usageError(`invalid --max-parallel "${args.maxParallel}": use a whole number from 1 up`);
       }
@@ -116,12 +114,12 @@ export default defineCommand<InstallOptions>({
         mode: 'all',
         bulk: {
           chart,
-          version: args.version as string | undefined,
-          selector: args.selector as string | undefined,
+          version: args.version,
+          selector: args.selector,
           maxParallel,
-          wait: Boolean(args.wait),
+          wait: args.wait,
           timeoutMs,
-          dryRun: Boolean(args.dryRun),
+          dryRun: args.dryRun,
         },
       };
     }
@@ -139,18 +137,18 @@ export default defineCommand<InstallOptions>({
       request: {
         tenant: assertTenantName(positional[0] as string),
         chart,
-        version: args.version as string | undefined,
-        valuesFiles: strings(args.values).map(checkValuesFile),
-        set: strings(args.set).map(checkSet),
+        version: args.version,
+        valuesFiles: (args.values ?? []).map(checkValuesFile),
+        set: (args.set ?? []).map(checkSet),
         settings: {
-          profile: parseProfile(args.profile as string),
-          quota: args.quota ? parseQuota(args.quota as string) : {},
-          limits: args.limits ? parseLimits(args.limits as string) : {},
-          owner: args.owner ? parseOwner(args.owner as string) : undefined,
+          profile: parseProfile(args.profile),
+          quota: args.quota ? parseQuota(args.quota) : {},
+          limits: args.limits ? parseLimits(args.limits) : {},
+          owner: args.owner ? parseOwner(args.owner) : undefined,
         },
-        wait: Boolean(args.wait),
+        wait: args.wait,
         timeoutMs,
-        dryRun: Boolean(args.dryRun),
+        dryRun: args.dryRun,
       },
     };
   },

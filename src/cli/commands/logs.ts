@@ -3,26 +3,14 @@ import { parseDuration } from '../../core/duration.ts';
 import { usageError } from '../../core/errors.ts';
 import { parseSelector } from '../../core/kube/selector.ts';
 import { timestampKey } from '../../core/logs/line.ts';
-import { TENANT_SOURCES, type TenantSource } from '../../core/tenant/contract.ts';
+import { TENANT_SOURCES } from '../../core/tenant/contract.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
 import type { LogFormat } from '../../output/log-line.ts';
-import type { GlobalArgs } from '../flags.ts';
-import { defineCommand } from '../spec.ts';
-
-type Args = GlobalArgs & Record<string, unknown>;
-
-/** A flag given more than once counts with its last value, as kubectl's flags do. */
-function last(args: Args, key: string): string | undefined {
-  const value = args[key];
-  if (value === undefined) return undefined;
-  return String(Array.isArray(value) ? value.at(-1) : value);
-}
+import { defineCommand, positionals } from '../spec.ts';
 
 /** A regex flag; given more than once, a name matching any of them matches. */
-function regex(args: Args, key: string, flag: string): RegExp | undefined {
-  const value = args[key];
-  if (value === undefined) return undefined;
-  const sources = (Array.isArray(value) ? value : [value]).map(String);
+function regex(sources: string[] | undefined, flag: string): RegExp | undefined {
+  if (sources === undefined || sources.length === 0) return undefined;
   for (const source of sources) {
     try {
       new RegExp(source);
@@ -33,18 +21,17 @@ function regex(args: Args, key: string, flag: string): RegExp | undefined {
   return new RegExp(sources.length === 1 ? (sources[0] as string) : sources.map((s) => `(?:${s})`).join('|'));
 }
 
-function integer(args: Args, key: string, flag: string, min: number): number | undefined {
-  const text = last(args, key);
-  if (text === undefined) return undefined;
+function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^-?\d+$/.test(text.trim()) || Number(text) < min) {
     throw usageError(`invalid value "${text}" for ${flag}: use a whole number of at least ${min}`);
   }
   return Number(text);
 }
 
-function since(args: Args): Pick<LogsOptions, 'sinceSeconds' | 'sinceTime'> {
-  const duration = last(args, 'since');
-  const time = last(args, 'sinceTime');
+function since(
+  duration: string | undefined,
+  time: string | undefined,
+): Pick<LogsOptions, 'sinceSeconds' | 'sinceTime'> {
   if (duration !== undefined && time !== undefined) throw usageError('use only one of --since and --since-time');
   if (duration !== undefined) {
     const ms = parseDuration('since', duration);
@@ -57,7 +44,7 @@ function since(args: Args): Pick<LogsOptions, 'sinceSeconds' | 'sinceTime'> {
   return { sinceTime: time };
 }
 
-export default defineCommand<LogsOptions>({
+export default defineCommand({
   name: 'logs',
   usage: 'kubectl mimt logs TENANT [-f] [--since 10m] [--tail N] [-c REGEX] [-E REGEX] [--pod REGEX] [flags]',
   description:
@@ -75,52 +62,65 @@ export default defineCommand<LogsOptions>({
     since: { type: 'string', describe: 'Only lines newer than this, e.g. 10m or 1h30m' },
     'since-time': { type: 'string', describe: 'Only lines from this time on (RFC 3339)' },
     tail: { type: 'string', describe: 'How many lines from the end of each log; -1 for all (the default)' },
-    container: { alias: 'c', type: 'string', describe: 'Only containers whose name matches this regex' },
-    'exclude-container': { alias: 'E', type: 'string', describe: 'No container whose name matches this regex' },
-    pod: { type: 'string', describe: 'Only pods whose name matches this regex' },
+    container: {
+      alias: 'c',
+      type: 'string',
+      array: true,
+      describe: 'Only containers whose name matches this regex; repeat for any of several',
+    },
+    'exclude-container': {
+      alias: 'E',
+      type: 'string',
+      array: true,
+      describe: 'No container whose name matches this regex; repeat for several',
+    },
+    pod: {
+      type: 'string',
+      array: true,
+      describe: 'Only pods whose name matches this regex; repeat for any of several',
+    },
     selector: { alias: 'l', type: 'string', describe: 'Only pods with these labels, e.g. app=web' },
     'include-init': { type: 'boolean', default: false, describe: 'Init containers too' },
     previous: { alias: 'p', type: 'boolean', default: false, describe: "The previous instance's logs (no -f)" },
     timestamps: { alias: 't', type: 'boolean', default: false, describe: 'Print the timestamp of each line' },
     prefix: { type: 'boolean', describe: 'Start each line with pod/container (the default of -o text)' },
     'no-prefix': { type: 'boolean', describe: 'Print the lines without pod/container' },
-    grep: { type: 'string', describe: 'Only lines that match this regex' },
+    grep: { type: 'string', array: true, describe: 'Only lines that match this regex; repeat for any of several' },
     'max-log-requests': { type: 'string', default: '50', describe: 'How many logs to read at once' },
     source: { type: 'string', choices: TENANT_SOURCES, describe: 'The source of the tenant, when both have the name' },
   },
-  options(args, format) {
-    const positional = (args._ as unknown[]).map(String);
+  options(args, format): LogsOptions {
+    const positional = positionals(args);
     if (positional.length !== 1) {
       throw usageError(
         `expected one tenant name, got ${positional.length}${positional.length ? `: ${positional.join(' ')}` : ''}`,
       );
     }
-    const follow = Boolean(args.follow);
-    const previous = Boolean(args.previous);
+    const { follow, previous } = args;
     if (follow && previous)
       throw usageError('--previous reads a container instance that has ended: it cannot be followed (-f)');
     if (args.prefix && args.noPrefix) throw usageError('use only one of --prefix and --no-prefix');
     if (args.prefix && format !== 'text') throw usageError(`--prefix applies to -o text, not -o ${format}`);
-    const selector = last(args, 'selector');
+    const { selector } = args;
     if (selector !== undefined) parseSelector(selector);
-    const tail = integer(args, 'tail', '--tail', -1);
+    const tail = args.tail === undefined ? undefined : wholeNumber(args.tail, '--tail', -1);
     return {
       tenant: assertTenantName(positional[0] as string),
-      source: args.source as TenantSource | undefined,
+      source: args.source,
       follow,
-      ...since(args),
+      ...since(args.since, args.sinceTime),
       tailLines: tail === -1 ? undefined : tail,
-      containers: regex(args, 'container', '-c/--container'),
-      exclude: regex(args, 'excludeContainer', '-E/--exclude-container'),
-      pods: regex(args, 'pod', '--pod'),
+      containers: regex(args.container, '-c/--container'),
+      exclude: regex(args.excludeContainer, '-E/--exclude-container'),
+      pods: regex(args.pod, '--pod'),
       selector,
-      includeInit: Boolean(args.includeInit),
+      includeInit: args.includeInit,
       previous,
-      timestamps: Boolean(args.timestamps),
+      timestamps: args.timestamps,
       prefix: !args.noPrefix,
       format: format as LogFormat,
-      maxRequests: integer(args, 'maxLogRequests', '--max-log-requests', 1) as number,
-      grep: regex(args, 'grep', '--grep'),
+      maxRequests: wholeNumber(args.maxLogRequests, '--max-log-requests', 1),
+      grep: regex(args.grep, '--grep'),
     };
   },
   run: async (options, context) => (await import('../../commands/logs.ts')).logs(options, context),

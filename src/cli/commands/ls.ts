@@ -1,12 +1,12 @@
 import { usageError } from '../../core/errors.ts';
-import { TENANT_SOURCES, type TenantSource } from '../../core/tenant/contract.ts';
+import { TENANT_SOURCES } from '../../core/tenant/contract.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import type { LsOptions, SortKey } from '../../commands/ls.ts';
-import { defineCommand } from '../spec.ts';
+import type { SortKey } from '../../commands/ls.ts';
+import { defineCommand, positionals } from '../spec.ts';
 
 const SORT_KEYS: readonly SortKey[] = ['name', 'age', 'status'];
 
-export default defineCommand<LsOptions>({
+export default defineCommand({
   name: 'ls',
   usage: 'kubectl mimt ls [TENANT] [-l selector] [--source mimt|kubeplus] [-o wide|json|yaml|name] [-w]',
   description:
@@ -35,16 +35,16 @@ export default defineCommand<LsOptions>({
     },
   },
   options(args, format) {
-    const positional = (args._ as unknown[]).map(String);
+    const positional = positionals(args);
     if (positional.length > 1)
       throw usageError(`expected at most one tenant name, got ${positional.length}: ${positional.join(' ')}`);
     const tenant = positional[0];
     return {
       tenant: tenant === undefined ? undefined : assertTenantName(tenant),
-      selector: args.selector as string | undefined,
-      source: args.source as TenantSource | undefined,
-      sortBy: args.sortBy as SortKey,
-      watch: Boolean(args.watch),
+      selector: args.selector,
+      source: args.source,
+      sortBy: args.sortBy,
+      watch: args.watch,
       // The plain table and names keep to the inventory's requests; the audit costs three lists more.
       policy: format === 'wide' || format === 'json' || format === 'yaml',
     };

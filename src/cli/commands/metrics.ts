@@ -1,19 +1,18 @@
-import type { Breakdown, MetricsOptions, MetricsSortKey } from '../../commands/metrics.ts';
+import type { Breakdown, MetricsSortKey } from '../../commands/metrics.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { usageError } from '../../core/errors.ts';
 import { parseSelector } from '../../core/kube/selector.ts';
-import { TENANT_SOURCES, type TenantSource } from '../../core/tenant/contract.ts';
+import { TENANT_SOURCES } from '../../core/tenant/contract.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import { defineCommand } from '../spec.ts';
+import { defineCommand, positionals } from '../spec.ts';
 
 const SORT_KEYS: readonly MetricsSortKey[] = ['name', 'cpu', 'memory'];
 const DEFAULT_INTERVAL = '15s';
 /** metrics-server samples every 15 s by default; faster than a second only repeats the same figures. */
 const MIN_INTERVAL_MS = 1000;
 
-function watchInterval(args: Record<string, unknown>): number | undefined {
-  const given = args.interval as string | undefined;
-  if (!args.watch) {
+function watchInterval(watch: boolean, given: string | undefined): number | undefined {
+  if (!watch) {
     if (given !== undefined) throw usageError(`--interval ${given} needs --watch: it sets how often to measure again`);
     return undefined;
   }
@@ -22,7 +21,7 @@ function watchInterval(args: Record<string, unknown>): number | undefined {
   return ms;
 }
 
-export default defineCommand<MetricsOptions>({
+export default defineCommand({
   name: 'metrics',
   usage: 'kubectl mimt metrics [TENANT | -A] [--pods | --containers] [-o wide|json|yaml|prometheus] [-w] [flags]',
   description: [
@@ -61,7 +60,7 @@ export default defineCommand<MetricsOptions>({
     interval: { type: 'string', describe: `How often --watch measures (default ${DEFAULT_INTERVAL}, at least 1s)` },
   },
   options(args) {
-    const positional = (args._ as unknown[]).map(String);
+    const positional = positionals(args);
     if (positional.length > 1)
       throw usageError(`expected at most one tenant name, got ${positional.length}: ${positional.join(' ')}`);
     const tenant = positional[0];
@@ -71,16 +70,16 @@ export default defineCommand<MetricsOptions>({
     if (args.pods && args.containers) {
       throw usageError('--pods and --containers exclude each other: --containers already lists every pod');
     }
-    const selector = args.selector as string | undefined;
+    const { selector } = args;
     if (selector !== undefined) parseSelector(selector);
     const breakdown: Breakdown = args.containers ? 'containers' : args.pods ? 'pods' : 'tenants';
     return {
       tenant: tenant === undefined ? undefined : assertTenantName(tenant),
       selector,
-      source: args.source as TenantSource | undefined,
+      source: args.source,
       breakdown,
-      sortBy: args.sortBy as MetricsSortKey,
-      watchIntervalMs: watchInterval(args),
+      sortBy: args.sortBy,
+      watchIntervalMs: watchInterval(args.watch, args.interval),
     };
   },
   run: async (options, context) => (await import('../../commands/metrics.ts')).metrics(options, context),

@@ -1,10 +1,9 @@
-import type { UninstallOptions } from '../../commands/uninstall.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { usageError } from '../../core/errors.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import { defineCommand } from '../spec.ts';
+import { defineCommand, positionals } from '../spec.ts';
 
-export default defineCommand<UninstallOptions>({
+export default defineCommand({
   name: 'uninstall',
   usage: 'kubectl mimt uninstall TENANT [--keep-namespace] [--yes] [--dry-run] [flags]',
   description: [
@@ -26,7 +25,7 @@ export default defineCommand<UninstallOptions>({
     timeout: { type: 'string', default: '2m', describe: 'How long to wait for the release and namespace to go' },
   },
   options(args) {
-    const positional = (args._ as unknown[]).map(String);
+    const positional = positionals(args);
     if (positional.length !== 1) {
       throw usageError(
         positional.length === 0 ? 'a tenant name is required' : `expected one tenant name, got ${positional.join(' ')}`,
@@ -34,10 +33,10 @@ export default defineCommand<UninstallOptions>({
     }
     return {
       tenant: assertTenantName(positional[0] as string),
-      keepNamespace: Boolean(args.keepNamespace),
-      yes: Boolean(args.yes),
-      dryRun: Boolean(args.dryRun),
-      timeoutMs: parseDuration('timeout', args.timeout as string),
+      keepNamespace: args.keepNamespace,
+      yes: args.yes,
+      dryRun: args.dryRun,
+      timeoutMs: parseDuration('timeout', args.timeout),
     };
   },
   run: async (options, context) => (await import('../../commands/uninstall.ts')).uninstall(options, context),

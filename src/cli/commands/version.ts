@@ -1,8 +1,7 @@
-import type { VersionOptions } from '../../commands/version.ts';
 import { usageError } from '../../core/errors.ts';
-import { defineCommand } from '../spec.ts';
+import { defineCommand, positionals } from '../spec.ts';
 
-export default defineCommand<VersionOptions>({
+export default defineCommand({
   name: 'version',
   usage: 'kubectl mimt version [--client] [-o json|yaml] [flags]',
   description: [
@@ -20,9 +19,9 @@ export default defineCommand<VersionOptions>({
     client: { type: 'boolean', default: false, describe: 'Do not ask the server for its version' },
   },
   options(args) {
-    const positional = (args._ as unknown[]).map(String);
+    const positional = positionals(args);
     if (positional.length > 0) throw usageError(`version takes no arguments, got ${positional.join(' ')}`);
-    return { client: Boolean(args.client) };
+    return { client: args.client };
   },
   run: async (options, context) => (await import('../../commands/version.ts')).version(options, context),
 });

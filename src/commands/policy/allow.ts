@@ -20,7 +20,6 @@ import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyAllowOptions {
-  command: 'allow';
   from: string;
   to: string;
   port?: number;
@@ -28,7 +27,6 @@ export interface PolicyAllowOptions {
 }
 
 export interface PolicyDenyOptions {
-  command: 'deny';
   from: string;
   to: string;
   source?: TenantSource;
@@ -36,18 +34,23 @@ export interface PolicyDenyOptions {
 
 const NOT_ENFORCED = 'note: NetworkPolicies take effect only where the network plugin enforces them';
 
-function document(options: PolicyAllowOptions | PolicyDenyOptions, objects: KubeObject[], lines: string[]): Document {
+function document(
+  options: PolicyAllowOptions | PolicyDenyOptions,
+  allowed: boolean,
+  objects: KubeObject[],
+  lines: string[],
+): Document {
   return {
     type: 'document',
     document: {
       apiVersion: API_VERSION,
       kind: 'TenantTraffic',
-      spec: { from: options.from, to: options.to, allowed: options.command === 'allow' },
+      spec: { from: options.from, to: options.to, allowed },
       objects: objects.map((o) => ({ kind: 'NetworkPolicy', name: o.metadata.name, namespace: o.metadata.namespace })),
     },
     name: objects.map((o) => `networkpolicy/${o.metadata.name}`).join('\n'),
     text: () => `${lines.join('\n')}\n`,
-    warnings: options.command === 'allow' ? [NOT_ENFORCED] : [],
+    warnings: allowed ? [NOT_ENFORCED] : [],
   };
 }
 
@@ -76,6 +79,7 @@ export async function allow(options: PolicyAllowOptions, deps: PolicyDeps): Prom
   for (const object of objects) await serverSideApply(client, object);
   return document(
     options,
+    true,
     objects,
     objects.map(
       (o) => `networkpolicy/${o.metadata.name} applied in ${o.metadata.namespace}: ${describeNetworkPolicy(o)}`,
@@ -114,6 +118,7 @@ export async function deny(options: PolicyDenyOptions, deps: PolicyDeps): Promis
   }
   return document(
     options,
+    false,
     deleted,
     deleted.map((o) => `networkpolicy/${o.metadata.name} deleted from ${o.metadata.namespace}`),
   );

@@ -7,7 +7,6 @@ import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyApplyOptions {
-  command: 'apply';
   tenant: string;
   source?: TenantSource;
   /** Settings given on the command line or in --from-file; the rest come from the namespace's record. */

@@ -7,7 +7,6 @@ import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyAuditOptions {
-  command: 'audit';
   /** One tenant; every tenant when undefined (-A). */
   tenant?: string;
   source?: TenantSource;

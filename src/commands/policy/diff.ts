@@ -9,7 +9,6 @@ import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyDiffOptions {
-  command: 'diff';
   tenant: string;
   source?: TenantSource;
   /** Settings to compare against instead of the recorded ones, as apply would take them. */

@@ -10,7 +10,6 @@ import type { Document } from '../../output/result.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyKubeconfigOptions {
-  command: 'kubeconfig';
   tenant: string;
   source?: TenantSource;
   /** The ServiceAccount's name, and the kubeconfig user's after the tenant. */

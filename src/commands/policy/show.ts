@@ -11,7 +11,6 @@ import { type ColumnDef, type Listing, type Tone, listing } from '../../output/r
 import { API_VERSION } from '../tenant-view.ts';
 
 export interface PolicyShowOptions {
-  command: 'show';
   tenant: string;
   source?: TenantSource;
 }
