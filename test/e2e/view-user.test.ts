@@ -97,17 +97,22 @@ describe('a tenant user with the view role', { timeout: 600_000 }, () => {
     assert.doesNotMatch(result.stdout, new RegExp(other));
   });
 
-  it('metrics TENANT shows its pods', async () => {
-    const result = await asUser('metrics', [tenant, '-o', 'json']);
+  it("metrics TENANT shows its pods, and usage as unknown when metrics.k8s.io is not the user's to read", async () => {
+    const result = await asUser('metrics', [tenant, '--pods', '-o', 'json']);
     answered(result);
-    assert.match(JSON.stringify(JSON.parse(result.stdout)), /"talker"/);
+    const doc = JSON.stringify(JSON.parse(result.stdout));
+    assert.match(doc, /"talker"/);
+    // The view role does not cover metrics.k8s.io: usage is unknown (null), never zero.
+    assert.match(doc, /"available":false,"reason":"forbidden/);
+    assert.match(doc, /"usage":null/);
   });
 
-  it('policy show TENANT shows the profile and notes the kinds it may not read', async () => {
+  it('policy show TENANT shows the objects in force and notes the kinds it may not read', async () => {
     const result = await asUser('policy', ['show', tenant]);
     answered(result);
-    assert.match(result.stdout, /standard/);
-    assert.match(result.stdout, /NetworkPolicy/);
+    assert.match(result.stdout, /^NetworkPolicy\s+mimt-same-namespace-ingress\s+mimt/m);
+    assert.match(result.stdout, /^ResourceQuota\s+mimt-quota\s+mimt/m);
+    assert.match(notes(result)[0] ?? '', new RegExp(`left out: .*RoleBindings in "${tenant}"`));
   });
 
   it('policy audit TENANT audits what it may read', async () => {
