@@ -98,3 +98,16 @@ describe('the order inside core', () => {
     assert.equal(coreOrderViolation(at('core', 'logs', 'tail.ts'), at('core', 'errors.ts')), undefined);
   });
 });
+
+describe('the tenant contract', () => {
+  const contract = path.join(src, 'core', 'tenant', 'contract.ts');
+  // A label or annotation key of the contract, quoted: mimt's own (not its API version), KubePlus's, Helm's.
+  const KEY =
+    /['"`](mimt\.io\/(?!v\d)[a-z-]+|managedby|meta\.helm\.sh\/release-name|app\.kubernetes\.io\/managed-by)['"`]/;
+
+  for (const file of files(src).filter((f) => f !== contract)) {
+    it(`${path.relative(src, file)} reads and writes labels and annotations through contract.ts`, () => {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), KEY);
+    });
+  }
+});

@@ -7,9 +7,8 @@ import { parseSelector } from '../kube/selector.ts';
 import { type ServerTable, tableRows } from '../kube/table.ts';
 import { POLICY_KINDS } from '../policy/apply.ts';
 import { describePolicyObject } from '../policy/describe.ts';
-import { KUBEPLUS_POLICY_NAMES, type PolicySummary, policySummary } from '../policy/summary.ts';
-import { HELM_RELEASE_ANNOTATION, LABEL_POLICY, type Tenant } from '../tenant/contract.ts';
-import { unquote } from '../tenant/discover.ts';
+import { type PolicySummary, policySummary } from '../policy/summary.ts';
+import { type Tenant, helmReleaseOf, isKubePlusPolicy, isPolicyObject } from '../tenant/contract.ts';
 import { type WarningEvent, recentWarnings } from '../tenant/events.ts';
 import type { PodRow } from '../tenant/pods.ts';
 import {
@@ -81,10 +80,10 @@ const EMPTY_TABLE: ServerTable = { columnDefinitions: [], rows: [] };
 const isReleaseRecord = parseSelector(HELM_RECORD_SELECTOR);
 
 function origin(tenant: Tenant, kind: string, metadata: KubeObject['metadata']): TenantResource['origin'] {
-  const release = unquote(metadata.annotations?.[HELM_RELEASE_ANNOTATION]);
+  const release = helmReleaseOf(metadata.annotations);
   if (release !== undefined && release === tenant.release) return 'release';
-  if (metadata.labels?.[LABEL_POLICY] !== undefined) return 'policy';
-  if (tenant.source === 'kubeplus' && kind === 'NetworkPolicy' && KUBEPLUS_POLICY_NAMES.includes(metadata.name)) {
+  if (isPolicyObject(metadata.labels ?? {})) return 'policy';
+  if (tenant.source === 'kubeplus' && kind === 'NetworkPolicy' && isKubePlusPolicy(metadata.name)) {
     return 'policy';
   }
   return 'other';

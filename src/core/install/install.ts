@@ -3,24 +3,13 @@ import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts'
 import type { Helm } from '../helm/cli.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject } from '../kube/objects.ts';
+import { type KubeObject, annotationsOf, labelsOf } from '../kube/objects.ts';
 import { isConflict } from '../kube/read.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
-import {
-  ANNOTATION_CHART,
-  ANNOTATION_CHART_NAME,
-  ANNOTATION_CHART_VERSION,
-  ANNOTATION_FINGERPRINT,
-  ANNOTATION_POLICY_SETTINGS,
-  ANNOTATION_PROFILE,
-  ANNOTATION_RELEASE,
-  LABEL_MANAGED_BY,
-  LABEL_TENANT,
-  MANAGED_BY_MIMT,
-} from '../tenant/contract.ts';
+import { mimtRecord, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
@@ -61,25 +50,22 @@ export interface InstallDeps {
 }
 
 export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo, fingerprint?: string): KubeObject {
+  const { labels, annotations } = tenantNamespaceMetadata({
+    tenant: request.tenant,
+    chart: request.chart,
+    chartName: chart.name,
+    chartVersion: chart.version,
+    profile: request.settings.profile,
+    settings: recordSettings(request.settings),
+    fingerprint,
+  });
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name: request.tenant,
-      labels: {
-        [LABEL_TENANT]: request.tenant,
-        [LABEL_MANAGED_BY]: MANAGED_BY_MIMT,
-        ...podSecurityLabels(request.settings.profile),
-      },
-      annotations: {
-        [ANNOTATION_CHART]: request.chart,
-        [ANNOTATION_CHART_NAME]: chart.name,
-        [ANNOTATION_CHART_VERSION]: chart.version,
-        [ANNOTATION_RELEASE]: request.tenant,
-        [ANNOTATION_PROFILE]: request.settings.profile,
-        [ANNOTATION_POLICY_SETTINGS]: recordSettings(request.settings),
-        ...(fingerprint ? { [ANNOTATION_FINGERPRINT]: fingerprint } : {}),
-      },
+      labels: { ...labels, ...podSecurityLabels(request.settings.profile) },
+      annotations,
     },
   };
 }
@@ -188,7 +174,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     set: [...request.set, ...(request.reuseValues ? ['--reset-then-reuse-values'] : [])],
     settings: request.settings,
   });
-  const previousFingerprint = existing?.metadata.annotations?.[ANNOTATION_FINGERPRINT];
+  const previousFingerprint = existing && mimtRecord(labelsOf(existing), annotationsOf(existing)).fingerprint;
   const outcome = (action: InstallAction): InstallOutcome => ({
     action,
     tenant: name,

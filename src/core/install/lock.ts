@@ -4,7 +4,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { isConflict, isNotFound } from '../kube/read.ts';
 import { collectionPath, objectPath } from '../kube/resources.ts';
-import { LABEL_MANAGED_BY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
+import { mimtLabels } from '../tenant/contract.ts';
 
 export const LOCK_NAME = 'mimt-install';
 
@@ -21,7 +21,7 @@ function lease(namespace: string, holder: string, durationMs: number, now: Date,
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: { name: LOCK_NAME, namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT }, resourceVersion },
+    metadata: { name: LOCK_NAME, namespace, labels: mimtLabels(), resourceVersion },
     spec: {
       holderIdentity: holder,
       leaseDurationSeconds: Math.ceil(durationMs / 1000),

@@ -1,11 +1,12 @@
 import { failure } from '../errors.ts';
 import type { Helm } from '../helm/cli.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { annotationsOf, labelsOf } from '../kube/objects.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { isKubePlusNamespace, isMimtNamespace } from '../tenant/discover.ts';
 import { findTenant } from '../tenant/inventory.ts';
 import { deleteNamespace, getNamespace } from '../tenant/namespace.ts';
-import { ANNOTATION_RELEASE } from '../tenant/contract.ts';
+import { mimtRecord } from '../tenant/contract.ts';
 
 /** Namespaces mimt refuses outright, whatever labels someone put on them. */
 export const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -47,7 +48,7 @@ export async function planUninstall(
       hint: 'mimt deletes only namespaces that carry its mimt.io/tenant and managed-by labels',
     });
   }
-  const release = namespace.metadata.annotations?.[ANNOTATION_RELEASE] ?? tenant;
+  const { release } = mimtRecord(labelsOf(namespace), annotationsOf(namespace));
   const records = await client.list(collectionPath('Secret', tenant), {
     metadataOnly: true,
     labelSelector: `owner=helm,name=${release}`,

@@ -5,11 +5,10 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { getOptional } from '../kube/read.ts';
 import { objectPath } from '../kube/resources.ts';
-import { LABEL_MANAGED_BY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
+import { accessLabels, isAccessObject } from '../tenant/contract.ts';
 import { POLICY_PREFIX } from './profiles.ts';
 
 /** Marks what `policy kubeconfig` creates; not mimt.io/policy, so `policy apply` never prunes it. */
-export const LABEL_ACCESS = 'mimt.io/access';
 
 export type AccessRole = 'admin' | 'edit' | 'view';
 export const ACCESS_ROLES: readonly AccessRole[] = ['admin', 'edit', 'view'];
@@ -72,7 +71,7 @@ export function accessRole(clusterRole: KubeObject, role: AccessRole, namespace:
     metadata: {
       name: `${POLICY_PREFIX}access-${role}`,
       namespace,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_ACCESS]: role },
+      labels: accessLabels(role),
     },
     rules,
   };
@@ -82,7 +81,7 @@ function accessServiceAccount(namespace: string, user: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: { name: user, namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_ACCESS]: user } },
+    metadata: { name: user, namespace, labels: accessLabels(user) },
     // A person's identity: pods have no business running as it.
     automountServiceAccountToken: false,
   };
@@ -95,7 +94,7 @@ function accessBinding(namespace: string, user: string, role: KubeObject): KubeO
     metadata: {
       name: `${POLICY_PREFIX}access-${user}`,
       namespace,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_ACCESS]: user },
+      labels: accessLabels(user),
     },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
     subjects: [{ kind: 'ServiceAccount', name: user, namespace }],
@@ -171,7 +170,7 @@ export async function grantAccess(client: KubeClient, request: AccessRequest): P
   const account = objectPath('ServiceAccount', namespace, user);
   const clusterRole = await client.get<KubeObject>(objectPath('ClusterRole', undefined, role));
   const existing = await getOptional<KubeObject>(client, account);
-  if (existing && existing.metadata.labels?.[LABEL_ACCESS] === undefined) {
+  if (existing && !isAccessObject(existing.metadata.labels ?? {})) {
     throw failure(`serviceaccount "${user}" in namespace "${namespace}" exists and was not made by mimt`, {
       hint: 'nothing was changed; pick another --name',
     });

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/objects.ts';
-import { LABEL_MANAGED_BY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
+import { allowFromLabels, allowToLabels, allowedFrom, isAllowTo } from '../tenant/contract.ts';
 import { NAMESPACE_NAME_LABEL, governs, isEmptySelector, reachOf, specOf } from './network.ts';
 import { POLICY_PREFIX } from './profiles.ts';
 
@@ -7,8 +7,6 @@ import { POLICY_PREFIX } from './profiles.ts';
  * Allowances are not part of a profile: they carry these labels and not mimt.io/policy, so that
  * `policy apply` never prunes them, and audit can tell them from what users added.
  */
-export const LABEL_ALLOW_FROM = 'mimt.io/allow-from';
-export const LABEL_ALLOW_TO = 'mimt.io/allow-to';
 
 export function allowName(from: string): string {
   return `${POLICY_PREFIX}allow-from-${from}`;
@@ -40,7 +38,7 @@ export function renderAllow(request: AllowRequest): KubeObject {
     metadata: {
       name: allowName(request.from),
       namespace: request.toNamespace,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_ALLOW_FROM]: request.from },
+      labels: allowFromLabels(request.from),
     },
     spec: {
       podSelector: {},
@@ -66,7 +64,7 @@ export function renderEgressAllow(request: AllowRequest): KubeObject {
     metadata: {
       name: egressAllowName(request.to),
       namespace: request.fromNamespace,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_ALLOW_TO]: request.to },
+      labels: allowToLabels(request.to),
     },
     spec: {
       podSelector: {},
@@ -84,10 +82,7 @@ export function renderEgressAllow(request: AllowRequest): KubeObject {
 /** Whether some policy in the namespace denies egress to all its pods by default, as strict does. */
 export function deniesEgressByDefault(policies: KubeObject[]): boolean {
   return policies.some(
-    (p) =>
-      p.metadata.labels?.[LABEL_ALLOW_TO] === undefined &&
-      governs(p, 'Egress') &&
-      isEmptySelector(specOf(p).podSelector),
+    (p) => !isAllowTo(p.metadata.labels ?? {}) && governs(p, 'Egress') && isEmptySelector(specOf(p).podSelector),
   );
 }
 
@@ -96,9 +91,8 @@ export function deniesEgressByDefault(policies: KubeObject[]): boolean {
  * tenant's namespace; undefined for anything else, including an allowance someone widened.
  */
 export function intentionalAllowFrom(policy: KubeObject, namespaceOf: (tenant: string) => string): string | undefined {
-  const labels = policy.metadata.labels ?? {};
-  const from = labels[LABEL_ALLOW_FROM];
-  if (from === undefined || labels[LABEL_MANAGED_BY] !== MANAGED_BY_MIMT) return undefined;
+  const from = allowedFrom(policy.metadata.labels ?? {});
+  if (from === undefined) return undefined;
   const reach = reachOf(policy, 'Ingress').flatMap((rule) => rule.reach);
   const allowed = namespaceOf(from);
   const narrow = reach.every((r) => r.scope === 'namespaces' && r.names.every((n) => n === allowed));

@@ -3,13 +3,12 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { type ReadReport, readOptional } from '../kube/read.ts';
 import { collectionPath, objectPath } from '../kube/resources.ts';
-import { LABEL_MANAGED_BY, LABEL_POLICY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
+import { OWNED_POLICY_SELECTOR } from '../tenant/contract.ts';
 
 /** The kinds a tenant's policy is made of. */
 export const POLICY_KINDS = ['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'RoleBinding'] as const;
 
 /** Selects only objects mimt put there itself; users' own objects never match. */
-export const OWNED_POLICY_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY_MIMT},${LABEL_POLICY}`;
 
 export interface ApplyOutcome {
   applied: string[];

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/objects.ts';
-import { ANNOTATION_PROFILE, type Tenant } from '../tenant/contract.ts';
+import { type Tenant, recordedPolicy } from '../tenant/contract.ts';
 import { intentionalAllowFrom } from './allow.ts';
 import { type Subject, isProfileObject, quotaLines, subjectText, subjectsOf } from './describe.ts';
 import { diffObjects } from './diff.ts';
@@ -69,7 +69,7 @@ function inNamespace(objects: KubeObject[], namespace: string, kind?: string): K
 }
 
 function settingsOf(t: AuditTenant): { settings?: PolicySettings; problem?: string } {
-  if (t.annotations[ANNOTATION_PROFILE] === undefined) return {};
+  if (recordedPolicy(t.annotations).profile === undefined) return {};
   const recorded = readRecorded(t.annotations);
   return { settings: mergeSettings(recorded.layer), problem: recorded.problem };
 }

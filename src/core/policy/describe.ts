@@ -1,30 +1,16 @@
 import type { KubeObject } from '../kube/objects.ts';
 import { parseQuantity } from '../quantity.ts';
-import { LABEL_MANAGED_BY, LABEL_POLICY, MANAGED_BY_MIMT } from '../tenant/contract.ts';
-import { LABEL_ACCESS } from './access.ts';
-import { LABEL_ALLOW_FROM, LABEL_ALLOW_TO } from './allow.ts';
+import { managerOf as managerOfLabels, isProfileObject as isProfileLabels } from '../tenant/contract.ts';
 import { describeNetworkPolicy } from './network.ts';
 
 /**
  * Who put an object there: mimt (install or its profile), a `policy allow`, a `policy kubeconfig`, or whatever
  * app.kubernetes.io/managed-by says (Helm for a chart's own objects); `user` when nothing says.
  */
-export function managerOf(object: KubeObject): string {
-  const labels = object.metadata.labels ?? {};
-  const manager = labels[LABEL_MANAGED_BY];
-  if (manager === MANAGED_BY_MIMT) {
-    if (labels[LABEL_ALLOW_FROM] !== undefined || labels[LABEL_ALLOW_TO] !== undefined) return 'mimt allow';
-    if (labels[LABEL_ACCESS] !== undefined) return 'mimt access';
-    return 'mimt';
-  }
-  return manager ?? 'user';
-}
+export const managerOf = (object: KubeObject): string => managerOfLabels(object.metadata.labels ?? {});
 
 /** Whether mimt's profile owns the object (what `policy apply` may change and prune). */
-export function isProfileObject(object: KubeObject): boolean {
-  const labels = object.metadata.labels ?? {};
-  return labels[LABEL_MANAGED_BY] === MANAGED_BY_MIMT && labels[LABEL_POLICY] !== undefined;
-}
+export const isProfileObject = (object: KubeObject): boolean => isProfileLabels(object.metadata.labels ?? {});
 
 export interface QuotaLine {
   resource: string;

@@ -1,10 +1,4 @@
-import {
-  ANNOTATION_POLICY_SETTINGS,
-  ANNOTATION_PROFILE,
-  LABEL_MANAGED_BY,
-  LABEL_POLICY,
-  MANAGED_BY_MIMT,
-} from '../tenant/contract.ts';
+import { policyAnnotations, policyLabels } from '../tenant/contract.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { type PolicySettings, type ProfileName, recordSettings } from './settings.ts';
 
@@ -67,7 +61,7 @@ export function policyNamespaceFields(settings: PolicySettings): {
 } {
   return {
     labels: podSecurityLabels(settings.profile),
-    annotations: { [ANNOTATION_PROFILE]: settings.profile, [ANNOTATION_POLICY_SETTINGS]: recordSettings(settings) },
+    annotations: policyAnnotations(settings.profile, recordSettings(settings)),
   };
 }
 
@@ -75,7 +69,7 @@ function meta(name: string, namespace: string, profile: ProfileName) {
   return {
     name: `${POLICY_PREFIX}${name}`,
     namespace,
-    labels: { [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, [LABEL_POLICY]: profile },
+    labels: policyLabels(profile),
   };
 }
 

@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import { usageError } from '../errors.ts';
 import { parseQuantity } from '../quantity.ts';
-import { ANNOTATION_POLICY_SETTINGS, ANNOTATION_PROFILE } from '../tenant/contract.ts';
+import { recordedPolicy } from '../tenant/contract.ts';
 
 export type ProfileName = 'standard' | 'strict' | 'none';
 export const PROFILES: readonly ProfileName[] = ['standard', 'strict', 'none'];
@@ -172,11 +172,9 @@ export function recordSettings(settings: PolicySettings): string {
  */
 export function readRecorded(annotations: Record<string, string>): { layer: SettingsLayer; problem?: string } {
   const layer: SettingsLayer = {};
-  const where = `annotation ${ANNOTATION_POLICY_SETTINGS}`;
+  const { profile, settings: text, where } = recordedPolicy(annotations);
   try {
-    const profile = annotations[ANNOTATION_PROFILE];
     if (profile !== undefined) layer.profile = parseProfile(profile);
-    const text = annotations[ANNOTATION_POLICY_SETTINGS];
     if (text === undefined) return { layer };
     let recorded: { quota?: unknown; limits?: unknown; owner?: unknown };
     try {

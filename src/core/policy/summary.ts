@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/objects.ts';
 import { type Finding, auditTenants } from './audit.ts';
-import { ANNOTATION_PROFILE, type Tenant } from '../tenant/contract.ts';
+import { type Tenant, recordedPolicy } from '../tenant/contract.ts';
 
 /**
  * The policy of one tenant in a word, from the policy module's audit: `missing` when a profile object
@@ -31,9 +31,6 @@ function stateOf(findings: readonly Finding[]): PolicyState {
   return 'ok';
 }
 
-/** KubePlus names its per-instance network policies; mimt marks the resources that are one. */
-export const KUBEPLUS_POLICY_NAMES = ['restrict-cross-ns-traffic', 'allow-external-traffic'];
-
 /**
  * Audits one tenant's namespace (`namespace`: its live object) against its recorded profile with the
  * policy module, given the namespace's NetworkPolicies, ResourceQuotas, LimitRanges and RoleBindings
@@ -46,7 +43,7 @@ export function policySummary(
   unreadable: readonly string[],
 ): PolicySummary {
   const annotations = namespace?.metadata.annotations ?? {};
-  const profile = annotations[ANNOTATION_PROFILE] ?? null;
+  const profile = recordedPolicy(annotations).profile ?? null;
   if (!namespace) {
     const reason = tenant.namespaceMissing ? 'the namespace does not exist' : 'the namespace could not be read';
     return { profile, state: 'unknown', reason, findings: [] };

@@ -2,14 +2,7 @@ import { failure } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import type { ReadReport } from '../kube/read.ts';
-import {
-  ANNOTATION_POLICY_SETTINGS,
-  ANNOTATION_PROFILE,
-  LABEL_MANAGED_BY,
-  LABEL_TENANT,
-  type Tenant,
-  type TenantSource,
-} from '../tenant/contract.ts';
+import { type Tenant, type TenantSource, ownedNamespaceMetadata, policyAnnotationsOf } from '../tenant/contract.ts';
 import { findTenant } from '../tenant/inventory.ts';
 import { applyNamespace, getNamespace, namespacePath } from '../tenant/namespace.ts';
 import { applyPolicyObjects, policyObjects } from './apply.ts';
@@ -63,7 +56,7 @@ export function namespacePolicyView(
     metadata: {
       name,
       labels: pick(labels, POD_SECURITY_KEYS),
-      annotations: pick(annotations, [ANNOTATION_PROFILE, ANNOTATION_POLICY_SETTINGS]),
+      annotations: policyAnnotationsOf(annotations),
     },
   };
 }
@@ -74,12 +67,9 @@ export function namespacePolicyView(
  * with the profile's Pod Security labels and settings record replacing the old ones.
  */
 export function namespaceApplyObject(live: KubeObject, settings: PolicySettings): KubeObject {
-  const labels = live.metadata.labels ?? {};
-  const kept = Object.fromEntries(
-    [LABEL_TENANT, LABEL_MANAGED_BY].filter((k) => labels[k] !== undefined).map((k) => [k, labels[k] as string]),
-  );
-  const annotations = Object.fromEntries(
-    Object.entries(live.metadata.annotations ?? {}).filter(([k]) => k.startsWith('mimt.io/')),
+  const { labels: kept, annotations } = ownedNamespaceMetadata(
+    live.metadata.labels ?? {},
+    live.metadata.annotations ?? {},
   );
   const fields = policyNamespaceFields(settings);
   return {

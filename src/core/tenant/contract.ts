@@ -2,29 +2,158 @@
  * The tenancy contract, as written in docs/tenancy-contract.md. Every command reads tenants through
  * these names; none guesses on its own.
  */
-export const LABEL_TENANT = 'mimt.io/tenant';
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_MIMT = 'kubectl-mimt';
-export const LABEL_POLICY = 'mimt.io/policy';
+const LABEL_TENANT = 'mimt.io/tenant';
+const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+const MANAGED_BY_MIMT = 'kubectl-mimt';
+/** On the objects of a profile: the profile they belong to. */
+const LABEL_POLICY = 'mimt.io/policy';
+/** On what `policy kubeconfig` makes: the role (Role) or the user (ServiceAccount, RoleBinding). */
+const LABEL_ACCESS = 'mimt.io/access';
+/** On what `policy allow` makes: the tenant traffic is allowed from, or to. */
+const LABEL_ALLOW_FROM = 'mimt.io/allow-from';
+const LABEL_ALLOW_TO = 'mimt.io/allow-to';
+const ANNOTATION_PREFIX = 'mimt.io/';
 
 /** The chart reference as given to install (directory, .tgz, repo/name, oci://…). */
-export const ANNOTATION_CHART = 'mimt.io/chart';
+const ANNOTATION_CHART = 'mimt.io/chart';
 /** The chart's own name, from its Chart.yaml. */
-export const ANNOTATION_CHART_NAME = 'mimt.io/chart-name';
-export const ANNOTATION_CHART_VERSION = 'mimt.io/chart-version';
-export const ANNOTATION_RELEASE = 'mimt.io/release';
-export const ANNOTATION_PROFILE = 'mimt.io/profile';
+const ANNOTATION_CHART_NAME = 'mimt.io/chart-name';
+const ANNOTATION_CHART_VERSION = 'mimt.io/chart-version';
+const ANNOTATION_RELEASE = 'mimt.io/release';
+const ANNOTATION_PROFILE = 'mimt.io/profile';
 /** The quota, limits and owner given at install, as JSON, so that policy apply can render them again. */
-export const ANNOTATION_POLICY_SETTINGS = 'mimt.io/policy-settings';
+const ANNOTATION_POLICY_SETTINGS = 'mimt.io/policy-settings';
 /** A digest of everything an install was asked for; the same digest again means nothing to do. */
-export const ANNOTATION_FINGERPRINT = 'mimt.io/install-fingerprint';
+const ANNOTATION_FINGERPRINT = 'mimt.io/install-fingerprint';
 
 /** KubePlus marks the namespace of an instance with this label and Helm's release annotation. */
-export const KUBEPLUS_LABEL_MANAGED = 'managedby';
-export const KUBEPLUS_MANAGED_VALUE = 'kubeplus';
-export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+const KUBEPLUS_LABEL_MANAGED = 'managedby';
+const KUBEPLUS_MANAGED_VALUE = 'kubeplus';
+const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+/** The NetworkPolicies KubePlus puts in each instance's namespace. */
+const KUBEPLUS_POLICY_NAMES = ['restrict-cross-ns-traffic', 'allow-external-traffic'];
 export const KUBEPLUS_API_GROUP = 'platformapi.kubeplus';
 export const KUBEPLUS_API_VERSION = 'v1alpha1';
+
+type Labels = Record<string, string>;
+
+/** The selector of what a profile made (and `policy apply` may prune). */
+export const OWNED_POLICY_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY_MIMT},${LABEL_POLICY}`;
+
+// Reading
+
+export const isMimtNamespaceLabels = (labels: Labels): boolean =>
+  labels[LABEL_TENANT] !== undefined && labels[LABEL_MANAGED_BY] === MANAGED_BY_MIMT;
+export const isKubePlusNamespaceLabels = (labels: Labels): boolean =>
+  labels[KUBEPLUS_LABEL_MANAGED] === KUBEPLUS_MANAGED_VALUE;
+export const KUBEPLUS_NAMESPACE_LABEL = `${KUBEPLUS_LABEL_MANAGED}=${KUBEPLUS_MANAGED_VALUE}`;
+
+/** What install recorded on a tenant namespace. */
+export function mimtRecord(labels: Labels, annotations: Labels) {
+  const tenant = labels[LABEL_TENANT] as string;
+  return {
+    tenant,
+    tenantLabel: `${LABEL_TENANT}=${tenant}`,
+    release: annotations[ANNOTATION_RELEASE] ?? tenant,
+    chart: annotations[ANNOTATION_CHART_NAME] ?? annotations[ANNOTATION_CHART],
+    chartRef: annotations[ANNOTATION_CHART],
+    chartVersion: annotations[ANNOTATION_CHART_VERSION],
+    profile: annotations[ANNOTATION_PROFILE],
+    fingerprint: annotations[ANNOTATION_FINGERPRINT],
+  };
+}
+
+/** The profile and policy settings a namespace records, for `policy` to render them again. */
+export const recordedPolicy = (annotations: Labels) => ({
+  profile: annotations[ANNOTATION_PROFILE],
+  settings: annotations[ANNOTATION_POLICY_SETTINGS],
+  where: `annotation ${ANNOTATION_POLICY_SETTINGS}`,
+});
+
+/** The Helm release an object belongs to; KubePlus stores it with literal quotes around it at times. */
+export const helmReleaseOf = (annotations: Labels | undefined): string | undefined =>
+  annotations?.[HELM_RELEASE_ANNOTATION]?.replace(/^"(.*)"$/s, '$1');
+
+export const isManagedByMimt = (labels: Labels): boolean => labels[LABEL_MANAGED_BY] === MANAGED_BY_MIMT;
+/** Whether mimt's profile owns the object (what `policy apply` may change and prune). */
+export const isProfileObject = (labels: Labels): boolean =>
+  isManagedByMimt(labels) && labels[LABEL_POLICY] !== undefined;
+export const isPolicyObject = (labels: Labels): boolean => labels[LABEL_POLICY] !== undefined;
+export const isKubePlusPolicy = (name: string): boolean => KUBEPLUS_POLICY_NAMES.includes(name);
+
+/** Who put an object there, by its labels: `mimt allow`, `mimt access`, `mimt`, another manager, or `user`. */
+export function managerOf(labels: Labels): string {
+  const manager = labels[LABEL_MANAGED_BY];
+  if (manager !== MANAGED_BY_MIMT) return manager ?? 'user';
+  if (labels[LABEL_ALLOW_FROM] !== undefined || labels[LABEL_ALLOW_TO] !== undefined) return 'mimt allow';
+  if (labels[LABEL_ACCESS] !== undefined) return 'mimt access';
+  return 'mimt';
+}
+
+/** The tenant a `policy allow` object lets in, when mimt made it. */
+export const allowedFrom = (labels: Labels): string | undefined =>
+  isManagedByMimt(labels) ? labels[LABEL_ALLOW_FROM] : undefined;
+export const isAllowTo = (labels: Labels): boolean => labels[LABEL_ALLOW_TO] !== undefined;
+export const isAccessObject = (labels: Labels): boolean => labels[LABEL_ACCESS] !== undefined;
+
+// Writing
+
+/** The labels of any object mimt makes, with `extra` (one of the labels below) beside them. */
+export const mimtLabels = (extra: Labels = {}): Labels => ({ [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, ...extra });
+export const policyLabels = (profile: string): Labels => mimtLabels({ [LABEL_POLICY]: profile });
+export const accessLabels = (value: string): Labels => mimtLabels({ [LABEL_ACCESS]: value });
+export const allowFromLabels = (from: string): Labels => mimtLabels({ [LABEL_ALLOW_FROM]: from });
+export const allowToLabels = (to: string): Labels => mimtLabels({ [LABEL_ALLOW_TO]: to });
+
+/** What a profile records on the tenant namespace, so that `policy apply` can render it again. */
+export const policyAnnotations = (profile: string, settings: string): Labels => ({
+  [ANNOTATION_PROFILE]: profile,
+  [ANNOTATION_POLICY_SETTINGS]: settings,
+});
+
+/** The labels and annotations install writes on a tenant namespace. */
+export function tenantNamespaceMetadata(record: {
+  tenant: string;
+  chart: string;
+  chartName: string;
+  chartVersion: string;
+  profile: string;
+  settings: string;
+  fingerprint?: string;
+}): { labels: Labels; annotations: Labels } {
+  return {
+    labels: mimtLabels({ [LABEL_TENANT]: record.tenant }),
+    annotations: {
+      [ANNOTATION_CHART]: record.chart,
+      [ANNOTATION_CHART_NAME]: record.chartName,
+      [ANNOTATION_CHART_VERSION]: record.chartVersion,
+      [ANNOTATION_RELEASE]: record.tenant,
+      ...policyAnnotations(record.profile, record.settings),
+      ...(record.fingerprint ? { [ANNOTATION_FINGERPRINT]: record.fingerprint } : {}),
+    },
+  };
+}
+
+/**
+ * What of a live namespace's metadata mimt owns and must send again on server-side apply (a field it
+ * leaves out would be removed): the tenancy labels and every mimt.io/ annotation.
+ */
+export function ownedNamespaceMetadata(labels: Labels, annotations: Labels): { labels: Labels; annotations: Labels } {
+  return {
+    labels: Object.fromEntries(
+      [LABEL_TENANT, LABEL_MANAGED_BY].filter((k) => labels[k] !== undefined).map((k) => [k, labels[k] as string]),
+    ),
+    annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith(ANNOTATION_PREFIX))),
+  };
+}
+
+/** The recorded profile annotations of a namespace, as `policy show` presents the namespace. */
+export const policyAnnotationsOf = (annotations: Labels): Labels =>
+  Object.fromEntries(
+    [ANNOTATION_PROFILE, ANNOTATION_POLICY_SETTINGS]
+      .filter((k) => annotations[k] !== undefined)
+      .map((k) => [k, annotations[k] as string]),
+  );
 
 export type TenantSource = 'mimt' | 'kubeplus';
 export const TENANT_SOURCES: readonly TenantSource[] = ['mimt', 'kubeplus'];

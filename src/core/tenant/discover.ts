@@ -1,18 +1,12 @@
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { annotationsOf, labelsOf } from '../kube/objects.ts';
 import {
-  ANNOTATION_CHART,
-  ANNOTATION_CHART_NAME,
-  ANNOTATION_CHART_VERSION,
-  ANNOTATION_PROFILE,
-  ANNOTATION_RELEASE,
-  HELM_RELEASE_ANNOTATION,
-  KUBEPLUS_LABEL_MANAGED,
-  KUBEPLUS_MANAGED_VALUE,
-  LABEL_MANAGED_BY,
-  LABEL_TENANT,
-  MANAGED_BY_MIMT,
+  KUBEPLUS_NAMESPACE_LABEL,
   type Tenant,
+  helmReleaseOf,
+  isKubePlusNamespaceLabels,
+  isMimtNamespaceLabels,
+  mimtRecord,
 } from './contract.ts';
 
 /** What the resolver reads: namespace metadata and KubePlus instances, already fetched. */
@@ -27,34 +21,30 @@ function isTerminating(namespace: KubeObject | undefined): boolean {
   return namespace.metadata.deletionTimestamp !== undefined || phase === 'Terminating';
 }
 
-export function isMimtNamespace(namespace: KubeObject): boolean {
-  const labels = labelsOf(namespace);
-  return labels[LABEL_TENANT] !== undefined && labels[LABEL_MANAGED_BY] === MANAGED_BY_MIMT;
-}
+export const isMimtNamespace = (namespace: KubeObject): boolean => isMimtNamespaceLabels(labelsOf(namespace));
 
-export function isKubePlusNamespace(namespace: KubeObject): boolean {
-  return labelsOf(namespace)[KUBEPLUS_LABEL_MANAGED] === KUBEPLUS_MANAGED_VALUE;
-}
+export const isKubePlusNamespace = (namespace: KubeObject): boolean => isKubePlusNamespaceLabels(labelsOf(namespace));
 
 function mimtTenant(namespace: KubeObject): Tenant {
   const labels = labelsOf(namespace);
   const annotations = annotationsOf(namespace);
-  const name = labels[LABEL_TENANT] as string;
+  const record = mimtRecord(labels, annotations);
+  const name = record.tenant;
   const problems: string[] = [];
   if (name !== namespace.metadata.name) {
     problems.push(
-      `namespace "${namespace.metadata.name}" carries ${LABEL_TENANT}=${name}; the contract wants them equal`,
+      `namespace "${namespace.metadata.name}" carries ${record.tenantLabel}; the contract wants them equal`,
     );
   }
   return {
     name,
     namespace: namespace.metadata.name,
     source: 'mimt',
-    release: annotations[ANNOTATION_RELEASE] ?? name,
-    chart: annotations[ANNOTATION_CHART_NAME] ?? annotations[ANNOTATION_CHART],
-    chartRef: annotations[ANNOTATION_CHART],
-    chartVersion: annotations[ANNOTATION_CHART_VERSION],
-    profile: annotations[ANNOTATION_PROFILE],
+    release: record.release,
+    chart: record.chart,
+    chartRef: record.chartRef,
+    chartVersion: record.chartVersion,
+    profile: record.profile,
     createdAt: namespace.metadata.creationTimestamp,
     labels,
     annotations,
@@ -62,11 +52,6 @@ function mimtTenant(namespace: KubeObject): Tenant {
     namespaceMissing: false,
     problems,
   };
-}
-
-/** KubePlus stores the release annotation with literal quotes around it at times. */
-export function unquote(value: string | undefined): string | undefined {
-  return value?.replace(/^"(.*)"$/s, '$1');
 }
 
 /** `status.helmrelease` is "<namespace>:<release>" on its first line, the chart's NOTES after it. */
@@ -92,9 +77,9 @@ function kubePlusTenant(instance: KubePlusInstance, namespaces: Map<string, Kube
   }
   if (namespace) {
     if (!isKubePlusNamespace(namespace)) {
-      problems.push(`namespace "${namespaceName}" lacks the label ${KUBEPLUS_LABEL_MANAGED}=${KUBEPLUS_MANAGED_VALUE}`);
+      problems.push(`namespace "${namespaceName}" lacks the label ${KUBEPLUS_NAMESPACE_LABEL}`);
     }
-    const annotated = unquote(annotationsOf(namespace)[HELM_RELEASE_ANNOTATION]);
+    const annotated = helmReleaseOf(annotationsOf(namespace));
     const release = linked?.release ?? expectedRelease;
     if (annotated !== undefined && annotated !== release) {
       problems.push(
@@ -126,15 +111,13 @@ function orphanKubePlusTenant(namespace: KubeObject): Tenant {
     name: namespace.metadata.name,
     namespace: namespace.metadata.name,
     source: 'kubeplus',
-    release: unquote(annotationsOf(namespace)[HELM_RELEASE_ANNOTATION]),
+    release: helmReleaseOf(annotationsOf(namespace)),
     createdAt: namespace.metadata.creationTimestamp,
     labels: labelsOf(namespace),
     annotations: annotationsOf(namespace),
     terminating: isTerminating(namespace),
     namespaceMissing: false,
-    problems: [
-      `namespace is labelled ${KUBEPLUS_LABEL_MANAGED}=${KUBEPLUS_MANAGED_VALUE} but no KubePlus instance claims it`,
-    ],
+    problems: [`namespace is labelled ${KUBEPLUS_NAMESPACE_LABEL} but no KubePlus instance claims it`],
   };
 }
 
