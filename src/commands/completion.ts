@@ -3,7 +3,7 @@
  * `kubectl-mimt __complete` (the protocol kubectl_complete-mimt answers for kubectl) and only turns
  * its lines into the shell's candidates, so the shells never disagree with kubectl's own completion.
  */
-import type { Document } from '../output/result.ts';
+import { type Document, textLines } from '../output/result.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -114,6 +114,6 @@ export function completionScript(options: CompletionOptions): Document {
   return {
     type: 'document',
     document: { shell: options.shell, script },
-    text: () => script,
+    text: textLines(script),
   };
 }

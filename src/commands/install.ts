@@ -5,7 +5,7 @@ import { type KubePlusRequest, installKubePlusInstance } from '../core/install/k
 import { type InstallOutcome, type InstallRequest, installTenant } from '../core/install/install.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { findTenant, tenantInventory } from '../core/tenant/inventory.ts';
-import { type ColumnDef, type Document, type Listing, type Tone, listing } from '../output/result.ts';
+import { type ColumnDef, type Document, type Listing, type Tone, listing, textLines } from '../output/result.ts';
 import { API_VERSION, tenantDocument, viewTenants } from './tenant-view.ts';
 
 export type InstallOptions =
@@ -77,7 +77,7 @@ async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps
       type: 'document',
       document: { apiVersion: API_VERSION, kind: 'TenantPlan', metadata: { name: outcome.tenant }, spec: outcome },
       name,
-      text: () => `${name} (dry run): the API server accepts the ${outcome.kind} instance; nothing was changed\n`,
+      text: textLines(`${name} (dry run): the API server accepts the ${outcome.kind} instance; nothing was changed`),
     };
   }
   const tenant = await findTenant(client, outcome.tenant, 'kubeplus');
@@ -86,8 +86,9 @@ async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps
     type: 'document',
     document: view ? tenantDocument(view) : { name: outcome.tenant },
     name,
-    text: () =>
-      `${name} ${outcome.action} (KubePlus ${outcome.kind} in ${outcome.instanceNamespace}, release ${outcome.release} in namespace ${outcome.namespace ?? tenant.namespace})\n`,
+    text: textLines(
+      `${name} ${outcome.action} (KubePlus ${outcome.kind} in ${outcome.instanceNamespace}, release ${outcome.release} in namespace ${outcome.namespace ?? tenant.namespace})`,
+    ),
   };
 }
 
@@ -99,7 +100,7 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
   const outcome = await installTenant(core, options.request);
   if (outcome.action === 'planned') {
     const document = planDocument(outcome);
-    return { type: 'document', document, name: `tenant/${outcome.tenant}`, text: () => planText(outcome) };
+    return { type: 'document', document, name: `tenant/${outcome.tenant}`, text: textLines(planText(outcome)) };
   }
   const tenant = await findTenant(client, outcome.tenant, 'mimt');
   const [view] = viewTenants(await tenantInventory(client, tenant));
@@ -109,7 +110,8 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
     type: 'document',
     document,
     name: `tenant/${outcome.tenant}`,
-    text: () =>
-      `tenant/${outcome.tenant} ${outcome.action} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.request.settings.profile})\n`,
+    text: textLines(
+      `tenant/${outcome.tenant} ${outcome.action} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.request.settings.profile})`,
+    ),
   };
 }

@@ -10,8 +10,7 @@ import { listTenants, tenantInventory } from '../core/tenant/inventory.ts';
 import type { PodRow } from '../core/tenant/pods.ts';
 import { resolveTenant } from '../core/tenant/resolve.ts';
 import type { TenantUrl } from '../core/tenant/urls.ts';
-import { type DescribeSection, renderDescribe } from '../output/describe.ts';
-import type { Cell, Document, Tone } from '../output/result.ts';
+import type { Cell, DescribeSection, Document, Tone } from '../output/result.ts';
 import type { Snapshot } from './ls-watch.ts';
 import {
   PHASE_TONE,
@@ -192,7 +191,7 @@ export async function takeDetail(
       type: 'document',
       document: detailDocument(view, pods, detail),
       name: `tenant/${tenant.name}`,
-      text: ({ colour }) => renderDescribe(fields(view, detail, now), sections(pods, detail, now), colour),
+      text: { fields: fields(view, detail, now), sections: sections(pods, detail, now) },
       // The tenant's problems are part of the description (and of status.problems), not notes.
       warnings: report.lines(),
     },

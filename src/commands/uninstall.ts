@@ -1,7 +1,7 @@
 import { Helm } from '../core/helm/cli.ts';
 import { planUninstall, uninstallTenant } from '../core/install/uninstall.ts';
 import type { KubeClient } from '../core/kube/client.ts';
-import type { Document } from '../output/result.ts';
+import { type Document, textLines } from '../output/result.ts';
 import { API_VERSION } from './tenant-view.ts';
 
 export interface UninstallOptions {
@@ -36,7 +36,7 @@ export async function uninstall(options: UninstallOptions, deps: UninstallDeps):
     type: 'document',
     document,
     name: `tenant/${plan.tenant}`,
-    text: () => `tenant/${plan.tenant} ${verb}${removes.length ? `: ${removes.join(', ')}` : ''}\n`,
+    text: textLines(`tenant/${plan.tenant} ${verb}${removes.length ? `: ${removes.join(', ')}` : ''}`),
   });
   if (options.dryRun) return done('would be uninstalled (dry run)');
   if (

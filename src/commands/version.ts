@@ -62,7 +62,7 @@ export async function version(options: VersionOptions, deps: VersionDeps): Promi
     type: 'document',
     document: { apiVersion: API_VERSION, kind: 'Version', ...fields },
     name: `version/${fields.version}`,
-    text: () => rows.map(([label, value]) => `${`${label}:`.padEnd(10)}${value}\n`).join(''),
+    text: rows.map(([label, value]) => ({ text: `${`${label}:`.padEnd(10)}${value}` })),
     warnings: server?.reason ? [`warning: the server's version is unknown: ${server.reason}`] : [],
   };
 }

@@ -1,25 +1,12 @@
 import { paint } from './colour.ts';
-import type { Cell } from './result.ts';
+import type { Description } from './result.ts';
 import { renderTable } from './table.ts';
-
-/** One titled part of a description: a table, or `<none>` when it has no rows. */
-export interface DescribeSection {
-  title: string;
-  /** Said after the title, e.g. which events are shown. */
-  note?: string;
-  headers: string[];
-  rows: Cell[][];
-}
 
 /**
  * kubectl describe's layout: aligned `Label:  value` lines, then each section's title with its
  * table indented below it, a blank line between sections.
  */
-export function renderDescribe(
-  fields: [label: string, value: Cell][],
-  sections: DescribeSection[],
-  colour: boolean,
-): string {
+export function renderDescribe({ fields, sections }: Description, colour: boolean): string {
   const width = Math.max(0, ...fields.map(([label]) => label.length)) + 3;
   const head = fields.map(([label, cell]) =>
     `${`${label}:`.padEnd(width)}${paint(cell.text, cell.tone, colour)}`.trimEnd(),

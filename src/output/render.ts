@@ -1,4 +1,5 @@
 import { paint } from './colour.ts';
+import { renderDescribe } from './describe.ts';
 import { renderJson } from './json.ts';
 import { renderPrometheus } from './prometheus.ts';
 import type { Cell, Document, Listing, OutputFormat, Rendered, Tone } from './result.ts';
@@ -44,7 +45,11 @@ export function render(result: Listing | Document, options: RenderOptions): Rend
   }
   if (result.type === 'document') {
     if (options.format === 'name') return { stdout: result.name ? `${result.name}\n` : '', stderr };
-    return { stdout: result.text({ colour: options.colour }), stderr };
+    const { text } = result;
+    const stdout = Array.isArray(text)
+      ? text.map((line) => `${paint(line.text, line.tone, options.colour)}\n`).join('')
+      : renderDescribe(text, options.colour);
+    return { stdout, stderr };
   }
   if (result.rows.length === 0) return { stdout: '', stderr: [...stderr, result.emptyMessage] };
   if (options.format === 'name') return { stdout: result.names.map((n) => `${n}\n`).join(''), stderr };

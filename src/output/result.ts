@@ -45,11 +45,26 @@ export interface Listing {
   metrics?: MetricFamily[];
 }
 
+/** One titled part of a description: a table, or `<none>` when it has no rows. */
+export interface DescribeSection {
+  title: string;
+  /** Said after the title, e.g. which events are shown. */
+  note?: string;
+  headers: string[];
+  rows: Cell[][];
+}
+
+/** kubectl describe's layout, as data: `Label:  value` fields, then titled tables. */
+export interface Description {
+  fields: [label: string, value: Cell][];
+  sections: DescribeSection[];
+}
+
 export interface Document {
   type: 'document';
   document: unknown;
-  /** The human view (table formats), already laid out by the command. */
-  text: (options: { colour: boolean }) => string;
+  /** The human view (table formats), as data the renderer lays out: lines (one cell each), or a description. */
+  text: Cell[] | Description;
   name?: string;
   warnings?: string[];
   exitCode?: number;
@@ -101,4 +116,12 @@ export function listing<T>(
     rows: items.map((item) => columns.map((c) => ({ text: c.value(item), tone: c.tone?.(item), bar: c.bar?.(item) }))),
     names: items.map(name),
   };
+}
+
+/** A text of one or more lines as the lines of a Document's human view, all in `tone`. */
+export function textLines(text: string, tone?: Tone): Cell[] {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => ({ text: line, tone }));
 }

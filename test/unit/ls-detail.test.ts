@@ -205,14 +205,16 @@ describe('policy summary', () => {
 describe('describe layout', () => {
   it('aligns the fields, indents each section table and says <none> for an empty one', () => {
     const text = renderDescribe(
-      [
-        ['Name', { text: 'acme' }],
-        ['Namespace', { text: 'acme' }],
-      ],
-      [
-        { title: 'Pods', headers: ['NAME', 'READY'], rows: [[{ text: 'web-1' }, { text: '1/1' }]] },
-        { title: 'Events', note: 'newest first', headers: ['REASON'], rows: [] },
-      ],
+      {
+        fields: [
+          ['Name', { text: 'acme' }],
+          ['Namespace', { text: 'acme' }],
+        ],
+        sections: [
+          { title: 'Pods', headers: ['NAME', 'READY'], rows: [[{ text: 'web-1' }, { text: '1/1' }]] },
+          { title: 'Events', note: 'newest first', headers: ['REASON'], rows: [] },
+        ],
+      },
       false,
     );
     assert.equal(

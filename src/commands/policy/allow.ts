@@ -15,7 +15,7 @@ import { describeNetworkPolicy } from '../../core/policy/network.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
 import { listTenants } from '../../core/tenant/inventory.ts';
 import { resolveTenant } from '../../core/tenant/resolve.ts';
-import type { Document } from '../../output/result.ts';
+import { type Document, textLines } from '../../output/result.ts';
 import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
@@ -49,7 +49,7 @@ function document(
       objects: objects.map((o) => ({ kind: 'NetworkPolicy', name: o.metadata.name, namespace: o.metadata.namespace })),
     },
     name: objects.map((o) => `networkpolicy/${o.metadata.name}`).join('\n'),
-    text: () => `${lines.join('\n')}\n`,
+    text: textLines(lines.join('\n')),
     warnings: allowed ? [NOT_ENFORCED] : [],
   };
 }

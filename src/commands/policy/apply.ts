@@ -2,7 +2,7 @@ import type { Drift } from '../../core/policy/diff.ts';
 import type { SettingsLayer } from '../../core/policy/settings.ts';
 import { applyPlan, planPolicy, policyTarget } from '../../core/policy/tenant.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
-import type { Document } from '../../output/result.ts';
+import { type Document, textLines } from '../../output/result.ts';
 import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
 
@@ -43,11 +43,11 @@ export async function apply(options: PolicyApplyOptions, deps: PolicyDeps): Prom
     },
     name: `tenant/${target.tenant.name}`,
     warnings: target.warnings,
-    text: () =>
+    text: textLines(
       [
         `tenant/${target.tenant.name} policy ${plan.settings.profile} applied${dry}`,
         ...changes.map((c) => `  ${c.object} ${c.action}`),
-        '',
       ].join('\n'),
+    ),
   };
 }

@@ -3,7 +3,6 @@ import { unifiedDiff } from '../../core/policy/diff.ts';
 import type { SettingsLayer } from '../../core/policy/settings.ts';
 import { planPolicy, policyTarget } from '../../core/policy/tenant.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
-import { paint } from '../../output/colour.ts';
 import type { Document, Tone } from '../../output/result.ts';
 import { API_VERSION } from '../tenant-view.ts';
 import type { PolicyDeps } from './show.ts';
@@ -39,6 +38,6 @@ export async function diff(options: PolicyDiffOptions, deps: PolicyDeps): Promis
     name: `tenant/${target.tenant.name}`,
     warnings: target.warnings,
     exitCode: plan.diffs.length ? EXIT.failure : EXIT.ok,
-    text: ({ colour }) => text.map((line) => `${paint(line, tone(line), colour)}\n`).join(''),
+    text: text.map((line) => ({ text: line, tone: tone(line) })),
   };
 }

@@ -6,7 +6,7 @@ import { type AccessRole, grantAccess, portableCluster, tenantKubeconfig } from 
 import { toYaml } from '../../core/policy/diff.ts';
 import { policyTarget } from '../../core/policy/tenant.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
-import type { Document } from '../../output/result.ts';
+import { type Document, textLines } from '../../output/result.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyKubeconfigOptions {
@@ -58,14 +58,14 @@ export async function kubeconfig(options: PolicyKubeconfigOptions, deps: PolicyD
       type: 'document',
       document: { file: options.file, expires: grant.expires, objects: grant.objects },
       name: options.file,
-      text: () => `${summary}: written to ${options.file}\n`,
+      text: textLines(`${summary}: written to ${options.file}`),
     };
   }
   return {
     type: 'document',
     document: config,
     name: `serviceaccount/${options.user}`,
-    text: () => text,
+    text: textLines(text),
     warnings: [`${summary}`],
   };
 }
