@@ -1,12 +1,13 @@
-import { EXIT } from '../core/errors.ts';
 import { Helm } from '../core/helm/cli.ts';
-import { type BulkRequest, type BulkRow, bulkUpgrade } from '../core/install/bulk.ts';
+import { type BulkRequest, bulkUpgrade } from '../core/install/bulk.ts';
 import { type KubePlusRequest, installKubePlusInstance } from '../core/install/kubeplus.ts';
-import { type InstallOutcome, type InstallRequest, installTenant } from '../core/install/install.ts';
+import { type InstallRequest, installTenant } from '../core/install/install.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { findTenant, tenantInventory } from '../core/tenant/inventory.ts';
-import { type ColumnDef, type Document, type Listing, type Tone, listing, textLines } from '../output/result.ts';
-import { API_VERSION, tenantDocument, viewTenants } from './tenant-view.ts';
+import { type Document, type Listing, textLines } from '../output/result.ts';
+import { API_VERSION } from '../views/document.ts';
+import { bulkListing, planDocument, planText } from '../views/install.ts';
+import { tenantDocument, viewTenants } from '../views/tenant.ts';
 
 export type InstallOptions =
   | { mode: 'one'; request: InstallRequest }
@@ -17,56 +18,6 @@ export interface InstallDeps {
   kube(): Promise<KubeClient>;
   progress(line: string): void;
   signal: AbortSignal;
-}
-
-function planText(outcome: InstallOutcome): string {
-  const plan = outcome.plan;
-  if (!plan) return '';
-  const lines = [
-    `tenant/${outcome.tenant} (dry run): nothing was changed; an install would`,
-    `  create or adopt Namespace/${outcome.namespace}`,
-    ...plan.policy.map((o) => `  apply ${o.kind}/${o.metadata.name}`),
-    `  helm upgrade --install ${outcome.release} ${outcome.chart.name} ${outcome.chart.version}:`,
-    ...plan.manifest.map((o) => `    ${o}`),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-function planDocument(outcome: InstallOutcome): unknown {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'TenantPlan',
-    metadata: { name: outcome.tenant },
-    spec: { namespace: outcome.namespace, release: outcome.release, chart: outcome.chart },
-    objects: [outcome.plan?.namespace, ...(outcome.plan?.policy ?? [])],
-    manifest: outcome.plan?.manifest ?? [],
-  };
-}
-
-const RESULT_TONE: Record<BulkRow['result'], Tone | undefined> = {
-  upgraded: 'green',
-  unchanged: undefined,
-  planned: undefined,
-  failed: 'red',
-  skipped: 'yellow',
-};
-
-function bulkListing(rows: BulkRow[], bulk: BulkRequest): Listing {
-  const columns: ColumnDef<BulkRow>[] = [
-    { header: 'TENANT', value: (r) => r.tenant },
-    { header: 'FROM', value: (r) => r.from },
-    { header: 'TO', value: (r) => r.to },
-    { header: 'RESULT', value: (r) => r.result, tone: (r) => RESULT_TONE[r.result] },
-    { header: 'REASON', value: (r) => r.reason ?? '' },
-  ];
-  return {
-    ...listing(rows, columns, {
-      document: { apiVersion: API_VERSION, kind: 'TenantUpgradeList', items: rows },
-      name: (r) => `tenant/${r.tenant}`,
-      emptyMessage: `No tenants found on chart ${bulk.chart}${bulk.selector ? ` matching ${bulk.selector}` : ''}`,
-    }),
-    exitCode: rows.some((r) => r.result === 'failed') ? EXIT.failure : EXIT.ok,
-  };
 }
 
 async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps: InstallDeps): Promise<Document> {

@@ -2,7 +2,7 @@ import { Helm } from '../core/helm/cli.ts';
 import { planUninstall, uninstallTenant } from '../core/install/uninstall.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { type Document, textLines } from '../output/result.ts';
-import { API_VERSION } from './tenant-view.ts';
+import { API_VERSION } from '../views/document.ts';
 
 export interface UninstallOptions {
   tenant: string;

@@ -1,7 +1,7 @@
 import { BUILD_INFO } from '../core/build-info.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import type { Document } from '../output/result.ts';
-import { API_VERSION } from './tenant-view.ts';
+import { API_VERSION } from '../views/document.ts';
 
 export interface VersionOptions {
   /** Only what the executable knows of itself: no kubeconfig read, no request (as --version). */

@@ -46,3 +46,13 @@ export function formatBytes(bytes: number): string {
   }
   return String(Math.round(bytes));
 }
+
+/**
+ * Drops the noise that binary floating point adds to sums of decimal quantities (0.1 + 0.2): 15
+ * significant digits keep nanocores and bytes exact up to a petabyte.
+ */
+export function tidy(value: number): number;
+export function tidy(value: number | null): number | null;
+export function tidy(value: number | null): number | null {
+  return value === null ? null : Number(value.toPrecision(15));
+}

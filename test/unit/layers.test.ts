@@ -22,12 +22,13 @@ function importsOf(file: string): string[] {
   );
 }
 
-/** The layers of docs/architecture.md: plugins → cli → commands → core; output beside them. */
+/** The layers of docs/architecture.md: plugins → cli → commands → views → core; output beside them. */
 const MAY_IMPORT: Record<string, string[]> = {
   core: ['core'],
   output: ['output'],
-  commands: ['commands', 'core', 'output'],
-  cli: ['cli', 'commands', 'core', 'output'],
+  views: ['views', 'core', 'output'],
+  commands: ['commands', 'views', 'core', 'output'],
+  cli: ['cli', 'commands', 'views', 'core', 'output'],
 };
 
 /**
@@ -71,7 +72,7 @@ describe('layering', () => {
           assert.equal(violation, undefined, violation);
         }
       }
-      if (layer === 'core' || layer === 'commands' || layer === 'output') {
+      if (layer !== 'cli') {
         const text = readFileSync(file, 'utf8');
         assert.doesNotMatch(
           text,

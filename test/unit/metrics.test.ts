@@ -1,7 +1,8 @@
 import { ReadReport } from '../../src/core/kube/read.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Breakdown, type MetricsOptions, everyInterval, present } from '../../src/commands/metrics.ts';
+import { type MetricsOptions, everyInterval } from '../../src/commands/metrics.ts';
+import { type Breakdown, present } from '../../src/views/metrics.ts';
 import { measureTenant } from '../../src/core/metrics/aggregate.ts';
 import type { MetricsSnapshot } from '../../src/core/metrics/fetch.ts';
 import { type ContainerSpec, type PersistentVolumeClaim, type Pod, podAmount } from '../../src/core/metrics/pods.ts';

@@ -1,7 +1,7 @@
 import { usageError } from '../../core/errors.ts';
 import { TENANT_SOURCES } from '../../core/tenant/contract.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import type { SortKey } from '../../commands/ls.ts';
+import type { SortKey } from '../../views/ls.ts';
 import { defineCommand, positionals } from '../spec.ts';
 
 const SORT_KEYS: readonly SortKey[] = ['name', 'age', 'status'];

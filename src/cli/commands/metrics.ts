@@ -1,4 +1,4 @@
-import type { Breakdown, MetricsSortKey } from '../../commands/metrics.ts';
+import type { Breakdown, MetricsSortKey } from '../../views/metrics.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { usageError } from '../../core/errors.ts';
 import { parseSelector } from '../../core/kube/selector.ts';

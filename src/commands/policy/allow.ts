@@ -16,7 +16,7 @@ import type { TenantSource } from '../../core/tenant/contract.ts';
 import { listTenants } from '../../core/tenant/inventory.ts';
 import { resolveTenant } from '../../core/tenant/resolve.ts';
 import { type Document, textLines } from '../../output/result.ts';
-import { API_VERSION } from '../tenant-view.ts';
+import { API_VERSION } from '../../views/document.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyAllowOptions {

@@ -3,7 +3,7 @@ import type { SettingsLayer } from '../../core/policy/settings.ts';
 import { applyPlan, planPolicy, policyTarget } from '../../core/policy/tenant.ts';
 import type { TenantSource } from '../../core/tenant/contract.ts';
 import { type Document, textLines } from '../../output/result.ts';
-import { API_VERSION } from '../tenant-view.ts';
+import { API_VERSION } from '../../views/document.ts';
 import type { PolicyDeps } from './show.ts';
 
 export interface PolicyApplyOptions {

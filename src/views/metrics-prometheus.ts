@@ -1,6 +1,7 @@
 import type { Measure } from '../core/metrics/aggregate.ts';
 import type { MetricFamily } from '../output/prometheus.ts';
-import { type ContainerEntry, type PodEntry, type TenantMetrics, tidy } from './metrics-view.ts';
+import { tidy } from '../core/quantity.ts';
+import type { ContainerEntry, PodEntry, TenantMetrics } from './metrics.ts';
 
 type Labels = Record<string, string>;
 

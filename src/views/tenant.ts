@@ -8,8 +8,7 @@ import type { PolicySummary } from '../core/policy/summary.ts';
 import { unreadableIn } from '../core/kube/scope.ts';
 import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
 import type { Tone } from '../output/result.ts';
-
-export const API_VERSION = 'mimt.io/v1alpha1';
+import { API_VERSION } from './document.ts';
 
 export const PHASE_TONE: Record<Phase, Tone | undefined> = {
   Ready: 'green',

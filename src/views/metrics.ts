@@ -1,8 +1,18 @@
-import type { ContainerFigures, Measure, PodFigures, TenantFigures } from '../core/metrics/aggregate.ts';
-import { formatBytes, formatCpu } from '../core/quantity.ts';
-import type { Tenant } from '../core/tenant/contract.ts';
-import type { ColumnDef, Tone } from '../output/result.ts';
-import { API_VERSION, type QuotaUse } from './tenant-view.ts';
+import { parseSelector } from '../core/kube/selector.ts';
+import {
+  type ContainerFigures,
+  type Measure,
+  type PodFigures,
+  type TenantFigures,
+  measureTenant,
+} from '../core/metrics/aggregate.ts';
+import type { MetricsSnapshot } from '../core/metrics/fetch.ts';
+import { formatBytes, formatCpu, tidy } from '../core/quantity.ts';
+import type { Tenant, TenantSource } from '../core/tenant/contract.ts';
+import { type ColumnDef, type Listing, type Tone, listing } from '../output/result.ts';
+import { API_VERSION } from './document.ts';
+import { containerFamilies, podFamilies, tenantFamilies } from './metrics-prometheus.ts';
+import { type QuotaUse, quotaUse } from './tenant.ts';
 
 /** One tenant's figures joined with its ResourceQuota use. */
 export interface TenantMetrics {
@@ -31,16 +41,6 @@ const HEADER: Record<Resource, string> = { cpu: 'CPU', memory: 'MEMORY' };
 /** The quota that caps what a tenant reserves: `requests.cpu`, or its older synonym `cpu`. */
 export function requestsQuota(quota: Record<string, QuotaUse>, resource: Resource): QuotaUse | undefined {
   return quota[`requests.${resource}`] ?? quota[resource];
-}
-
-/**
- * Drops the noise that binary floating point adds to sums of decimal quantities (0.1 + 0.2): 15
- * significant digits keep nanocores and bytes exact up to a petabyte.
- */
-export function tidy(value: number): number;
-export function tidy(value: number | null): number | null;
-export function tidy(value: number | null): number | null {
-  return value === null ? null : Number(value.toPrecision(15));
 }
 
 /** part / whole, or null when either is unknown or there is nothing to divide by. */
@@ -243,4 +243,103 @@ export function tenantMetricsDocument(
       ? {}
       : { podMetrics: figures.podFigures.map((pod) => podDocument(pod, breakdown === 'containers')) }),
   };
+}
+
+export type MetricsSortKey = 'cpu' | 'memory' | 'name';
+export type Breakdown = 'tenants' | 'pods' | 'containers';
+
+/** What of a metrics snapshot is shown, and how. */
+export interface MetricsShown {
+  selector?: string;
+  source?: TenantSource;
+  breakdown: Breakdown;
+  sortBy: MetricsSortKey;
+}
+
+/** Usage descending, unknown usage last, then by name: the noisy tenants come first. */
+function byUsage<T>(usageOf: (item: T) => number | null, byName: (a: T, b: T) => number) {
+  return (a: T, b: T): number => {
+    const x = usageOf(a);
+    const y = usageOf(b);
+    if (x === y) return byName(a, b);
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return y - x || byName(a, b);
+  };
+}
+
+const tenantByName = (a: TenantMetrics, b: TenantMetrics) =>
+  a.tenant.name.localeCompare(b.tenant.name) || a.tenant.source.localeCompare(b.tenant.source);
+const podByName = (a: PodEntry, b: PodEntry) => tenantByName(a.owner, b.owner) || a.pod.name.localeCompare(b.pod.name);
+const containerByName = (a: ContainerEntry, b: ContainerEntry) =>
+  podByName(a, b) || a.container.name.localeCompare(b.container.name);
+
+function sorted<T>(
+  items: T[],
+  sortBy: MetricsSortKey,
+  byName: (a: T, b: T) => number,
+  measureOf: (item: T, resource: 'cpu' | 'memory') => { usage: number | null },
+): T[] {
+  if (sortBy === 'name') return items.sort(byName);
+  return items.sort(byUsage((item) => measureOf(item, sortBy).usage, byName));
+}
+
+/** The tenants that the options select, each measured from its namespace's objects. */
+export function measureTenants(snapshot: MetricsSnapshot, options: MetricsShown): TenantMetrics[] {
+  const matches = options.selector ? parseSelector(options.selector) : () => true;
+  return snapshot.tenants
+    .filter((t) => (options.source === undefined || t.source === options.source) && matches(t.labels))
+    .map((tenant) => ({
+      tenant,
+      figures: measureTenant(
+        snapshot.pods.get(tenant.namespace) ?? [],
+        snapshot.claims.get(tenant.namespace) ?? [],
+        snapshot.usage,
+      ),
+      quota: quotaUse(snapshot.quotas.get(tenant.namespace) ?? []),
+    }));
+}
+
+/** Joins the snapshot into one listing: tenants, or their pods or containers. */
+export function present(snapshot: MetricsSnapshot, options: MetricsShown): Listing {
+  const available = snapshot.usage !== undefined;
+  const unknown = available ? '<pending>' : '<unavailable>';
+  const tenants = sorted(measureTenants(snapshot, options), options.sortBy, tenantByName, (m, r) => m.figures[r]);
+  const warnings = [
+    ...snapshot.report.lines(),
+    ...(snapshot.unavailable ? [`warning: CPU and memory usage unavailable: ${snapshot.unavailable}`] : []),
+  ];
+  const document = {
+    apiVersion: API_VERSION,
+    kind: 'TenantMetricsList',
+    metricsAPI: available ? { available } : { available, reason: snapshot.unavailable },
+    items: tenants.map((m) => tenantMetricsDocument(m, options.breakdown)),
+  };
+  const base = { document, warnings };
+  if (options.breakdown === 'tenants') {
+    return listing(tenants, tenantColumns(unknown), {
+      ...base,
+      metrics: tenantFamilies(tenants, available),
+      name: (m) => `tenant/${m.tenant.name}`,
+      emptyMessage: 'No tenants found',
+    });
+  }
+  const pods = tenants.flatMap((owner) => owner.figures.podFigures.map((pod) => ({ owner, pod })));
+  if (options.breakdown === 'pods') {
+    const rows = sorted(pods, options.sortBy, podByName, (e, r) => e.pod[r]);
+    return listing(rows, podColumns(unknown), {
+      ...base,
+      metrics: podFamilies(rows, available),
+      name: (e) => `pod/${e.pod.name}`,
+      emptyMessage: 'No pods found in the selected tenants',
+    });
+  }
+  const containers = pods.flatMap((entry) => entry.pod.containers.map((container) => ({ ...entry, container })));
+  const rows = sorted(containers, options.sortBy, containerByName, (e, r) => e.container[r]);
+  return listing(rows, containerColumns(unknown), {
+    ...base,
+    metrics: containerFamilies(rows, available),
+    name: (e) => `pod/${e.pod.name}`,
+    emptyMessage: 'No containers found in the selected tenants',
+  });
 }
