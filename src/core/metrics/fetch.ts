@@ -23,7 +23,7 @@ export interface MetricsSnapshot {
   report: ReadReport;
 }
 
-type UsageResult = { items: PodMetrics[] } | { unavailable: string };
+type UsageResult = { items: PodMetrics[] } | { unavailable: string; forbidden: boolean; namespace?: string };
 
 function whyUnavailable(error: MimtError): string {
   if (error.status === 404) return 'the cluster does not serve metrics.k8s.io (is metrics-server installed?)';
@@ -33,18 +33,16 @@ function whyUnavailable(error: MimtError): string {
 
 /**
  * Pod metrics from metrics.k8s.io. Any answer of the API server other than success means "no usage"
- * rather than a failure: requests, limits, quota and pod health are still worth showing. A 403 in
- * one namespace of a limited scope is a permission like any other, and the report says so.
+ * rather than a failure: requests, limits, quota and pod health are still worth showing.
  */
-async function readUsage(client: KubeClient, namespace: string | undefined, report: ReadReport): Promise<UsageResult> {
+async function readUsage(client: KubeClient, namespace: string | undefined): Promise<UsageResult> {
   try {
     return {
       items: (await client.list<PodMetrics>(collectionPath('PodMetrics', namespace), { pageSize: PAGE_SIZE })).items,
     };
   } catch (error) {
     if (!(error instanceof MimtError && error.status !== undefined)) throw error;
-    if (isForbidden(error)) report.forbidden('pod metrics', namespace);
-    return { unavailable: whyUnavailable(error) };
+    return { unavailable: whyUnavailable(error), forbidden: isForbidden(error), namespace };
   }
 }
 
@@ -59,17 +57,20 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
     collect('pods', 'Pod', scope, listing<Pod>(client), report),
     collect('ResourceQuotas', 'ResourceQuota', scope, listing(client), report),
     collect('PersistentVolumeClaims', 'PersistentVolumeClaim', scope, listing<PersistentVolumeClaim>(client), report),
-    Promise.all((scope ?? [undefined]).map((namespace) => readUsage(client, namespace, report))),
+    Promise.all((scope ?? [undefined]).map((namespace) => readUsage(client, namespace))),
   ]);
-  const read = usage.filter((u): u is { items: PodMetrics[] } => 'items' in u);
-  const failed = usage.find((u): u is { unavailable: string } => 'unavailable' in u);
+  const read = usage.filter((u) => 'items' in u);
+  const failed = usage.filter((u) => 'unavailable' in u);
+  // Usage unavailable everywhere is said once, as such; refused in some namespaces only, it is a
+  // permission like any other, in the report.
+  if (read.length) for (const f of failed) if (f.forbidden) report.forbidden('pod metrics', f.namespace);
   return {
     pods: groupByNamespace(pods.items),
     podsUnreadable: pods.unreadable,
     quotas: groupByNamespace(quotas.items),
     claims: groupByNamespace(claims.items),
     usage: read.length ? indexUsage(read.flatMap((u) => u.items)) : undefined,
-    ...(read.length === 0 && failed ? { unavailable: failed.unavailable } : {}),
+    ...(read.length === 0 && failed[0] ? { unavailable: failed[0].unavailable } : {}),
   };
 }
 
