@@ -22,6 +22,8 @@ export interface ClientOptions {
   /** Receives one line per request (method, URL, status, time) for -v=6 and above. */
   onRequest?: (line: string) => void;
   maxRetries?: number;
+  /** Ends every request of this client: the command was interrupted or its cluster gave up on. */
+  signal?: AbortSignal;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -141,6 +143,11 @@ export class KubeClient {
     return headers;
   }
 
+  private signalOf(spec: RequestSpec): AbortSignal | undefined {
+    const signals = [spec.signal, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  }
+
   /** Sends one request and resolves with the open response, for streams (watch, logs). */
   private async open(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
     const auth = await this.authorize();
@@ -170,13 +177,13 @@ export class KubeClient {
         headers,
         agent: auth.agent,
         auth: auth.auth,
-        signal: spec.signal,
+        signal: this.signalOf(spec),
       });
       // Node joins repeated header values with commas; Impersonate-Group needs one header per group.
       if (groups.length) request.setHeader('Impersonate-Group', groups);
       if (timeoutMs) {
         request.setTimeout(timeoutMs, () =>
-          request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+          request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', requestTimeout: true })),
         );
       }
       request.on('response', resolve);
@@ -218,8 +225,10 @@ export class KubeClient {
         response = await this.once(spec);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (spec.signal?.aborted) throw error;
-        if (method === 'GET' && code && RETRYABLE_CODES.has(code) && attempt < maxRetries) {
+        if (this.signalOf(spec)?.aborted) throw error;
+        // --request-timeout is how long the user will wait: once spent, it is not spent again.
+        const spent = (error as { requestTimeout?: boolean }).requestTimeout === true;
+        if (method === 'GET' && code && RETRYABLE_CODES.has(code) && !spent && attempt < maxRetries) {
           await sleep(250 * 2 ** attempt);
           continue;
         }
