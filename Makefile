@@ -9,7 +9,7 @@ NODE_TEST := node --test --test-reporter=spec
 UNIT_TESTS := test/unit/*.test.ts test/cli/*.test.ts
 E2E_TESTS := test/e2e/*.test.ts
 
-.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down test-tools release bench clean
+.PHONY: help deps build check test test-unit e2e demo cluster-bin cluster-up cluster-down fleet-up fleet-down test-tools release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -39,14 +39,20 @@ cluster-up: ## Start (or reuse) the local control plane; kubeconfig in .cluster/
 cluster-down: ## Stop the local control plane and remove its state
 	test/cluster/down.sh
 
+fleet-up: cluster-up ## Start (or reuse) three more clusters and a hub; kubeconfig in .cluster/fleet.kubeconfig
+	test/cluster/fleet.sh up
+
+fleet-down: ## Stop the fleet's clusters and remove their state
+	test/cluster/fleet.sh down
+
 test-tools: ## What the distribution tests need: krew (from Go modules), qemu, arm64 libraries, osslsigncode
 	test/cluster/build.sh krew
 	scripts/test-tools.sh
 
-e2e: build cluster-up test-tools ## End-to-end tests against the local control plane
+e2e: build cluster-up fleet-up test-tools ## End-to-end tests against the local control plane and the fleet
 	$(NODE_TEST) $(E2E_TESTS)
 
-test: check build cluster-up test-tools ## Everything: checks, unit, executable and end-to-end tests
+test: check build cluster-up fleet-up test-tools ## Everything: checks, unit, executable and end-to-end tests
 	$(NODE_TEST) $(UNIT_TESTS) $(E2E_TESTS)
 
 release: deps ## Standalone executables (5 platforms), archives, SHA256SUMS and krew-manifests/mimt.yaml

@@ -7,10 +7,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-state="$repo/.cluster"
-name=mimt
+state=${MIMT_CLUSTER_STATE:-$repo/.cluster}
+name=${MIMT_CLUSTER_NAME:-mimt}
 
-export PATH="$state/bin:$PATH"
+export PATH="$repo/.cluster/bin:$PATH"
 export KWOK_WORKDIR="$state/kwok"
 unset KUBECONFIG
 
@@ -21,8 +21,12 @@ if [[ -d "$KWOK_WORKDIR/clusters/$name" ]] && command -v kwokctl >/dev/null; the
   fi
 fi
 
-# Every process the cluster runs has a path under .cluster/ on its command line.
-survivors() { pgrep -f -- "$state/" | grep -vx "$$" || true; }
+# Every process the cluster runs has a path under its state directory on its command line. The
+# fleet's clusters run the binaries of .cluster/bin too: they are not the main cluster's survivors.
+survivors() {
+  pgrep -af -- "$state/" | { if [[ $state == "$repo/.cluster" ]]; then grep -v -- "$repo/.fleet/"; else cat; fi; } |
+    awk '{print $1}' | grep -vx "$$" || true
+}
 pids=$(survivors)
 if [[ -n $pids ]]; then
   echo "down.sh: stopping leftover processes: $(echo $pids)" >&2

@@ -3,12 +3,15 @@
 # healthy: a kwokctl cluster "mimt" (runtime binary, every binary built locally by build.sh),
 # 3 KWOK nodes, metrics-server registered as v1beta1.metrics.k8s.io, RBAC on, loopback only.
 # State lives in <repo>/.cluster/; the kubeconfig is <repo>/.cluster/kubeconfig.
+# MIMT_CLUSTER_NAME and MIMT_CLUSTER_STATE start another cluster beside it (fleet.sh does).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-state="$repo/.cluster"
-name=mimt
+state=${MIMT_CLUSTER_STATE:-$repo/.cluster}
+name=${MIMT_CLUSTER_NAME:-mimt}
+# The binaries build.sh links, shared by every cluster.
+bin="$repo/.cluster/bin"
 nodes=3
 kubeconfig="$state/kubeconfig"
 config="$state/kwokctl.yaml"
@@ -24,7 +27,7 @@ exec 8>"$state/.up.lock"
 flock 8
 kwokctl() { command kwokctl "$@" 8>&-; }
 # kwokctl runs `kubectl get --raw /healthz`: the kubectl of the same release must come first.
-export PATH="$state/bin:$PATH"
+export PATH="$bin:$PATH"
 export KWOK_WORKDIR="$state/kwok"
 unset KUBECONFIG
 
@@ -68,7 +71,7 @@ moddir() {
 write_config() {
   # metrics-server's own manifests (RBAC, Service, APIService); kwokctl renders them with
   # `kubectl kustomize`, drops the Deployment and points the Service at the local process.
-  local msdir kwokdir f bin="$state/bin"
+  local msdir kwokdir f
   msdir=$(moddir metrics-server sigs.k8s.io/metrics-server)
   kwokdir=$(moddir kwok sigs.k8s.io/kwok)
   cat >"$config" <<EOF
@@ -163,6 +166,19 @@ if [[ $(kc get nodes -o name | wc -l) -ne $nodes ]]; then
 fi
 wait_for 120 "$nodes Ready nodes" nodes_ready
 wait_for 120 "the default ServiceAccount" default_sa
-wait_for 180 "APIService v1beta1.metrics.k8s.io to be Available" metrics_available
+# On a cold machine metrics-server can start before the API server listens, exit, and never be
+# started again: then the cluster is made afresh, once.
+if ! wait_for 90 "APIService v1beta1.metrics.k8s.io to be Available" metrics_available; then
+  echo "up.sh: metrics-server did not come up; recreating cluster $name" >&2
+  MIMT_CLUSTER_NAME=$name MIMT_CLUSTER_STATE=$state "$here/down.sh" >/dev/null 8>&-
+  mkdir -p "$state/cache" "$state/logs"
+  create
+  wait_for 120 "the API server /readyz" readyz
+  kwokctl scale node --name "$name" --replicas "$nodes" --param '.nodeIPs = ["127.0.0.1"]' \
+    </dev/null >"$state/logs/scale.log" 2>&1
+  wait_for 120 "$nodes Ready nodes" nodes_ready
+  wait_for 120 "the default ServiceAccount" default_sa
+  wait_for 180 "APIService v1beta1.metrics.k8s.io to be Available" metrics_available
+fi
 
 echo "cluster $name $mode and ready in $((SECONDS - started))s; kubeconfig: $kubeconfig"
