@@ -7,9 +7,14 @@ import type { CommandContext } from './spec.ts';
 
 /**
  * Builds what a command runs with. The Kubernetes client is created on first use, so commands that
- * never talk to the cluster (and --help) never load it.
+ * never talk to the cluster (and --help) never load it. Across clusters, each gets a context of its
+ * own: `cluster` names the kubeconfig context it talks to.
  */
-export async function createContext(args: GlobalArgs, streams: Streams): Promise<CommandContext & { close(): void }> {
+export async function createContext(
+  args: GlobalArgs,
+  streams: Streams,
+  cluster?: string,
+): Promise<CommandContext & { close(): void; abort(): void }> {
   const controller = new AbortController();
   const onInterrupt = (): void => {
     controller.abort();
@@ -20,7 +25,7 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
   // Nobody reads what a streaming command would print any more: it stops as on Ctrl-C.
   streams.closed?.addEventListener('abort', () => controller.abort(), { once: true });
   const onRequest = args.verbose >= 6 ? (line: string) => streams.stderr(`I ${line}\n`) : undefined;
-  const options = clientOptions(args, onRequest);
+  const options = { ...clientOptions(args, onRequest), signal: controller.signal };
   let client: Promise<KubeClient> | undefined;
   return {
     kube() {
@@ -29,7 +34,7 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
           import('../core/kube/kubeconfig.ts'),
           import('../core/kube/client.ts'),
         ]);
-        return KubeClient.create(loadKubeconfig(connectionOptions(args), streams.env), options);
+        return KubeClient.create(loadKubeconfig(connectionOptions(args, cluster), streams.env), options);
       })();
       return client;
     },
@@ -54,6 +59,8 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
       }
     },
     signal: controller.signal,
+    cluster,
+    abort: () => controller.abort(),
     close() {
       process.removeListener('SIGINT', onInterrupt);
       if (args.verbose >= 1 && client) {

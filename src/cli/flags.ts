@@ -9,7 +9,11 @@ import type { OutputFormat } from '../output/result.ts';
 /** The flags every mimt command takes, as kubectl's cli-runtime names them. */
 export interface GlobalArgs {
   kubeconfig?: string;
-  context?: string;
+  /** One context, or several on the commands that work across clusters (repeated or comma-separated). */
+  context?: string[];
+  allContexts?: boolean;
+  inventory?: string;
+  ignoreUnreachable?: boolean;
   cluster?: string;
   user?: string;
   namespace?: string;
@@ -32,7 +36,12 @@ export const GLOBAL_GROUP = 'Kubernetes flags:';
 /** The kubectl flags every command takes, as data: the parser and shell completion both read it. */
 export const GLOBAL_FLAGS: Record<string, Options> = {
   kubeconfig: { type: 'string', describe: 'Path to the kubeconfig file to use', group: GLOBAL_GROUP },
-  context: { type: 'string', describe: 'The kubeconfig context to use', group: GLOBAL_GROUP },
+  context: {
+    type: 'string',
+    array: true,
+    describe: 'The kubeconfig context to use; several (repeated or a,b) where a command works across clusters',
+    group: GLOBAL_GROUP,
+  },
   cluster: { type: 'string', describe: 'The kubeconfig cluster to use', group: GLOBAL_GROUP },
   user: { type: 'string', describe: 'The kubeconfig user to use', group: GLOBAL_GROUP },
   namespace: {
@@ -96,6 +105,37 @@ export function defineGlobalFlags(y: Argv): Argv {
   return y.options(GLOBAL_FLAGS);
 }
 
+export const FLEET_GROUP = 'Fleet flags (several clusters):';
+
+/** The flags of the commands that work across clusters; see docs/fleet.md. */
+export const FLEET_FLAGS: Record<string, Options> = {
+  'all-contexts': {
+    type: 'boolean',
+    describe: 'Every context of the kubeconfig, each a cluster',
+    group: FLEET_GROUP,
+  },
+  inventory: {
+    type: 'string',
+    describe: 'The clusters of the ClusterProfiles on this context (a hub), matched to contexts by server URL',
+    group: FLEET_GROUP,
+  },
+  'ignore-unreachable': {
+    type: 'boolean',
+    describe: 'Exit 0 even when a cluster could not be read (each is still named on stderr)',
+    group: FLEET_GROUP,
+  },
+};
+
+/** Whether the flags name several clusters. */
+export function wantsFleet(args: GlobalArgs): boolean {
+  return Boolean(args.allContexts) || args.inventory !== undefined || contextsOf(args).length > 1;
+}
+
+/** The contexts --context names: repeated, comma-separated, or both. */
+export function contextsOf(args: GlobalArgs): string[] {
+  return (args.context ?? []).flatMap((c) => c.split(',')).filter((c) => c !== '');
+}
+
 /** -o/--output for the commands with a choice of formats, and --no-headers for those that print tables. */
 export function outputFlags(formats: readonly OutputFormat[]): Record<string, Options> {
   if (formats.length < 2) return {};
@@ -115,10 +155,11 @@ export function outputFormat(value: string | undefined, formats: readonly Output
   return format;
 }
 
-export function connectionOptions(args: GlobalArgs): ConnectionOptions {
+/** The connection of one cluster: the context given (or the one --context names), and the other flags. */
+export function connectionOptions(args: GlobalArgs, context = contextsOf(args)[0]): ConnectionOptions {
   return {
     kubeconfig: args.kubeconfig,
-    context: args.context,
+    context,
     cluster: args.cluster,
     user: args.user,
     namespace: args.namespace,

@@ -1,8 +1,8 @@
 import yargs, { type Argv, type Options as FlagOptions } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
-import type { Document, Listing } from '../output/result.ts';
+import type { Document, Listing, Result } from '../output/result.ts';
 import { createContext } from './context.ts';
-import { GLOBAL_FLAGS, type GlobalArgs, defineGlobalFlags, outputFlags, outputFormat, walk } from './flags.ts';
+import { FLEET_FLAGS, GLOBAL_FLAGS, defineGlobalFlags, outputFlags, outputFormat, walk, wantsFleet } from './flags.ts';
 import { type Streams, printError, writeOut } from './printer.ts';
 import { COMMANDS } from './registry.ts';
 import { type Command, type CommandGroup, type CommandSpec, type Flags, type ParsedArgs, isGroup } from './spec.ts';
@@ -53,6 +53,7 @@ function buildParser(spec: CommandSpec, argv: string[], streams: Streams): Argv 
     });
   for (const [command, explanation] of spec.examples) y.example(command, explanation);
   const flags = { ...spec.flags, ...outputFlags(spec.formats) };
+  if (spec.fleet) y.options(FLEET_FLAGS);
   // The command's own flags first, then the kubectl flags every command shares.
   return defineGlobalFlags(y.options(flags).group(['help', ...Object.keys(flags)], 'Flags:'));
 }
@@ -97,8 +98,17 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
   // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
   const { render } = await import('../output/render.ts');
   const context = await createContext(args, streams);
+  let fleetClose: (() => void) | undefined;
   try {
-    const result = await spec.run(options, context);
+    let result: Result;
+    if (wantsFleet(args)) {
+      const { chooseClusters, runOnFleet } = await import('./fleet.ts');
+      const fleet = await runOnFleet(spec, options, args, streams, await chooseClusters(args, streams));
+      fleetClose = fleet.close;
+      result = fleet.result;
+    } else {
+      result = await spec.run(options, context);
+    }
     const { colour } = context;
     const show = (shown: Listing | Document, before = ''): boolean => {
       const rendered = render(shown, { format, noHeaders: args.noHeaders, colour });
@@ -135,6 +145,7 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
     }
   } finally {
     context.close();
+    fleetClose?.();
   }
 }
 
@@ -241,7 +252,8 @@ export async function main(fixed: string | undefined, rawArgv: readonly string[]
       return await (await import('./complete.ts')).completeMain(rawArgv.slice(1), streams);
     }
     if (name === undefined) {
-      const index = argv.findIndex((a) => !a.startsWith('-'));
+      // The command is the first word that is neither a flag nor a flag's value (`--kubeconfig F ls`).
+      const index = walk(argv, { ...GLOBAL_FLAGS, ...FLEET_FLAGS }).positionalIndexes[0] ?? -1;
       if (index === -1 && !isVersionFlag(argv)) {
         const asked = argv.includes('--help') || argv.includes('-h');
         (asked ? (text: string) => writeOut(streams, text) : streams.stderr)(suiteHelp());

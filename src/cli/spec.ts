@@ -17,6 +17,18 @@ export interface CommandContext {
    * `flag`, the way to say yes non-interactively.
    */
   confirm(question: string, flag: string): Promise<boolean>;
+  /** The cluster's name when the command runs across several (its context); output carries it. */
+  cluster?: string;
+}
+
+/** How a command runs across clusters (--context a,b, --all-contexts, --inventory). */
+export interface FleetSupport<Options> {
+  /** Why these options cannot run across clusters (install without --all, --watch), or undefined. */
+  refuse?(options: Options): string | undefined;
+  /** How many clusters at once (default 8). */
+  parallel?(options: Options): number;
+  /** A rollout: once a cluster's result fails, no further cluster starts. */
+  stopOnFailure?: boolean;
 }
 
 /** A command's own flags, by long name, as yargs defines them. */
@@ -49,6 +61,8 @@ export interface CommandSpec<F extends Flags = Flags, Options = unknown> {
   /** Validates argv into options; throws usage errors, makes no request. */
   options(args: ParsedArgs<F>, format: OutputFormat): Options;
   run(options: Options, context: CommandContext): Promise<Result>;
+  /** Set on the commands that work across clusters; the others take one context. */
+  fleet?: FleetSupport<Options>;
 }
 
 /** A command made of subcommands (`policy show`, `policy audit`, …), each a command of its own. */

@@ -11,7 +11,7 @@ import { tenantDocument, viewTenants } from '../views/tenant.ts';
 
 export type InstallOptions =
   | { mode: 'one'; request: InstallRequest }
-  | { mode: 'all'; bulk: BulkRequest }
+  | { mode: 'all'; bulk: BulkRequest; maxParallelClusters: number }
   | { mode: 'kubeplus'; kubeplus: KubePlusRequest };
 
 export interface InstallDeps {

@@ -43,6 +43,8 @@ export interface LogsDeps {
   kube(): Promise<KubeClient>;
   signal: AbortSignal;
   colour: boolean;
+  /** Across clusters: the cluster, which every line then names. */
+  cluster?: string;
 }
 
 /** Lines are written in pieces of about this size, not one write each. */
@@ -152,6 +154,7 @@ export async function logs(options: LogsOptions, deps: LogsDeps): Promise<Stream
   const format = (target: Target, line: LogLine): string =>
     formatLogLine(
       {
+        ...(deps.cluster === undefined ? {} : { cluster: deps.cluster }),
         tenant: tenant.name,
         namespace,
         pod: target.pod,

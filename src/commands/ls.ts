@@ -7,14 +7,14 @@ import { tenantRelevance } from '../core/tenant/watch.ts';
 import type { Document, Frames, Listing } from '../output/result.ts';
 import { takeDetail } from './ls-detail.ts';
 import { type Snapshot, watchFrames } from './ls-watch.ts';
-import { type SortKey, tenantListing, tenantOrder } from '../views/ls.ts';
+import { type LsSortKey, tenantListing } from '../views/ls.ts';
 import { viewTenants } from '../views/tenant.ts';
 
 export interface LsOptions {
   tenant?: string;
   selector?: string;
   source?: TenantSource;
-  sortBy: SortKey;
+  sortBy: LsSortKey;
   watch: boolean;
   /** Audit each tenant's policy for the POLICY column and status.policy (-o wide|json|yaml). */
   policy: boolean;
@@ -34,16 +34,16 @@ async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps)
   const matches = options.selector ? parseSelector(options.selector) : () => true;
   const inventory = await takeInventory(client);
   const policies = options.policy ? await listingPolicies(client, inventory, inventory.report) : undefined;
-  const views = viewTenants(inventory, policies)
-    .filter((v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels))
-    .sort(tenantOrder(options.sortBy));
+  const views = viewTenants(inventory, policies).filter(
+    (v) => (options.source === undefined || v.tenant.source === options.source) && matches(v.tenant.labels),
+  );
   const now = deps.now().getTime();
   const warnings = [
     ...inventory.report.lines(),
     ...views.flatMap((v) => v.tenant.problems.map((p) => `warning: tenant ${v.tenant.name}: ${p}`)),
   ];
   return {
-    frame: tenantListing(views, now, warnings),
+    frame: tenantListing(views, options.sortBy, now, warnings),
     listedAt: inventory.listedAt,
     relevant: tenantRelevance(new Set(inventory.tenants.map((t) => t.namespace))),
   };

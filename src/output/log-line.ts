@@ -2,6 +2,8 @@ import { paintByName } from './colour.ts';
 
 /** One log line with where it came from; `-o json` prints exactly these fields. */
 export interface LogRecord {
+  /** Across clusters only: the cluster (kubeconfig context) the line came from. */
+  cluster?: string;
   tenant: string;
   namespace: string;
   pod: string;
@@ -25,11 +27,12 @@ export interface LogLineOptions {
 /** One line of `logs` output, newline included. */
 export function formatLogLine(record: LogRecord, options: LogLineOptions): string {
   if (options.format === 'json') {
-    const { tenant, namespace, pod, container, timestamp, message } = record;
-    return `${JSON.stringify({ tenant, namespace, pod, container, timestamp, message })}\n`;
+    const { cluster, tenant, namespace, pod, container, timestamp, message } = record;
+    return `${JSON.stringify({ cluster, tenant, namespace, pod, container, timestamp, message })}\n`;
   }
   const stamped =
     options.timestamps && record.timestamp !== '' ? `${record.timestamp} ${record.message}` : record.message;
   if (options.format === 'raw' || !options.prefix) return `${stamped}\n`;
-  return `${paintByName(`${record.pod}/${record.container}`, record.pod, options.colour)} ${stamped}\n`;
+  const source = `${record.cluster === undefined ? '' : `${record.cluster}/`}${record.pod}/${record.container}`;
+  return `${paintByName(source, record.pod, options.colour)} ${stamped}\n`;
 }

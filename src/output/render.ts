@@ -2,7 +2,7 @@ import { paint } from './colour.ts';
 import { renderDescribe } from './describe.ts';
 import { renderJson } from './json.ts';
 import { renderPrometheus } from './prometheus.ts';
-import type { Cell, Document, Listing, OutputFormat, Rendered, Tone } from './result.ts';
+import type { Cell, Description, Document, Listing, OutputFormat, Rendered, Tone } from './result.ts';
 import { renderTable } from './table.ts';
 import { renderYaml } from './yaml.ts';
 
@@ -46,9 +46,11 @@ export function render(result: Listing | Document, options: RenderOptions): Rend
   if (result.type === 'document') {
     if (options.format === 'name') return { stdout: result.name ? `${result.name}\n` : '', stderr };
     const { text } = result;
-    const stdout = Array.isArray(text)
-      ? text.map((line) => `${paint(line.text, line.tone, options.colour)}\n`).join('')
-      : renderDescribe(text, options.colour);
+    const described = text.filter((part): part is Description => 'fields' in part);
+    const lines = text.filter((part): part is Cell => 'text' in part);
+    const stdout = described.length
+      ? described.map((part) => renderDescribe(part, options.colour)).join('\n')
+      : lines.map((line) => `${paint(line.text, line.tone, options.colour)}\n`).join('');
     return { stdout, stderr };
   }
   if (result.rows.length === 0) return { stdout: '', stderr: [...stderr, result.emptyMessage] };

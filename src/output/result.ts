@@ -27,6 +27,19 @@ export interface ColumnDef<T> extends Column {
   bar?: (item: T) => number | undefined;
 }
 
+/** What a row sorts by, most significant first; rows of several clusters merge by it. */
+export type SortKey = (string | number)[];
+
+/** Orders two sort keys: numbers as numbers, strings as strings, element by element. */
+export function compareSortKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const [x, y] = [a[i] as string | number, b[i] as string | number];
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
 export interface Listing {
   type: 'listing';
   /** The object -o json and -o yaml print (a kind: ...List object). */
@@ -43,6 +56,8 @@ export interface Listing {
   exitCode?: number;
   /** What -o prometheus prints, for the commands that offer it. */
   metrics?: MetricFamily[];
+  /** Each row's sort key, in the order the rows are in. */
+  sortKeys?: SortKey[];
 }
 
 /** One titled part of a description: a table, or `<none>` when it has no rows. */
@@ -63,8 +78,11 @@ export interface Description {
 export interface Document {
   type: 'document';
   document: unknown;
-  /** The human view (table formats), as data the renderer lays out: lines (one cell each), or a description. */
-  text: Cell[] | Description;
+  /**
+   * The human view (table formats), as data the renderer lays out: lines (one cell each), or
+   * descriptions (one per cluster when several answered), a blank line apart.
+   */
+  text: Cell[] | Description[];
   name?: string;
   warnings?: string[];
   exitCode?: number;
@@ -106,9 +124,24 @@ export interface Rendered {
 export function listing<T>(
   items: readonly T[],
   columns: readonly ColumnDef<T>[],
-  rest: Omit<Listing, 'type' | 'columns' | 'rows' | 'names'> & { name: (item: T) => string },
+  rest: Omit<Listing, 'type' | 'columns' | 'rows' | 'names' | 'sortKeys'> & {
+    name: (item: T) => string;
+    /** The items' order: they are sorted by it here. */
+    order?: (item: T) => SortKey;
+  },
 ): Listing {
-  const { name, ...fields } = rest;
+  const { name, order, ...fields } = rest;
+  if (order) {
+    const keyed = items.map((item) => ({ item, key: order(item) })).sort((a, b) => compareSortKeys(a.key, b.key));
+    return {
+      ...listing(
+        keyed.map((k) => k.item),
+        columns,
+        { ...fields, name },
+      ),
+      sortKeys: keyed.map((k) => k.key),
+    };
+  }
   return {
     type: 'listing',
     ...fields,

@@ -166,7 +166,7 @@ export function tenantDescription(
     type: 'document',
     document: detailDocument(view, pods, detail),
     name: `tenant/${view.tenant.name}`,
-    text: { fields: fields(view, detail, now), sections: sections(pods, detail, now) },
+    text: [{ fields: fields(view, detail, now), sections: sections(pods, detail, now) }],
     warnings,
   };
 }

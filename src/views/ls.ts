@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.ts';
 import { PHASE_ORDER } from '../core/tenant/status.ts';
-import { type ColumnDef, type Listing, listing } from '../output/result.ts';
+import { type ColumnDef, type Listing, type SortKey, listing } from '../output/result.ts';
 import { API_VERSION } from './document.ts';
 import {
   PHASE_TONE,
@@ -12,19 +12,16 @@ import {
   tenantDocument,
 } from './tenant.ts';
 
-export type SortKey = 'name' | 'age' | 'status';
+export type LsSortKey = 'name' | 'age' | 'status';
 
 /** The order of `--sort-by`; ties go by name. */
-export function tenantOrder(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
-  const byName = (a: TenantView, b: TenantView) =>
-    a.tenant.name.localeCompare(b.tenant.name) || a.tenant.source.localeCompare(b.tenant.source);
-  if (sortBy === 'age') {
-    return (a, b) => (a.tenant.createdAt ?? '').localeCompare(b.tenant.createdAt ?? '') || byName(a, b);
-  }
-  if (sortBy === 'status') {
-    return (a, b) => PHASE_ORDER.indexOf(a.status.phase) - PHASE_ORDER.indexOf(b.status.phase) || byName(a, b);
-  }
-  return byName;
+export function tenantOrder(sortBy: LsSortKey): (view: TenantView) => SortKey {
+  return (v) => {
+    const name = [v.tenant.name, v.tenant.source];
+    if (sortBy === 'age') return [v.tenant.createdAt ?? '', ...name];
+    if (sortBy === 'status') return [PHASE_ORDER.indexOf(v.status.phase), ...name];
+    return name;
+  };
 }
 
 /**
@@ -60,8 +57,14 @@ function columns(now: number): ColumnDef<TenantView>[] {
 }
 
 /** The listing of `ls`: a row per tenant, a TenantList for -o json|yaml, tenant/NAME for -o name. */
-export function tenantListing(views: readonly TenantView[], now: number, warnings: string[]): Listing {
+export function tenantListing(
+  views: readonly TenantView[],
+  sortBy: LsSortKey,
+  now: number,
+  warnings: string[],
+): Listing {
   return listing(views, columns(now), {
+    order: tenantOrder(sortBy),
     document: { apiVersion: API_VERSION, kind: 'TenantList', items: views.map(tenantDocument) },
     name: (v) => `tenant/${v.tenant.name}`,
     emptyMessage: 'No tenants found',

@@ -9,7 +9,7 @@ import {
 import type { MetricsSnapshot } from '../core/metrics/fetch.ts';
 import { formatBytes, formatCpu, tidy } from '../core/quantity.ts';
 import type { Tenant, TenantSource } from '../core/tenant/contract.ts';
-import { type ColumnDef, type Listing, type Tone, listing } from '../output/result.ts';
+import { type ColumnDef, type Listing, type SortKey, type Tone, compareSortKeys, listing } from '../output/result.ts';
 import { API_VERSION } from './document.ts';
 import { containerFamilies, podFamilies, tenantFamilies } from './metrics-prometheus.ts';
 import { type QuotaUse, quotaUse } from './tenant.ts';
@@ -256,32 +256,25 @@ export interface MetricsShown {
   sortBy: MetricsSortKey;
 }
 
-/** Usage descending, unknown usage last, then by name: the noisy tenants come first. */
-function byUsage<T>(usageOf: (item: T) => number | null, byName: (a: T, b: T) => number) {
-  return (a: T, b: T): number => {
-    const x = usageOf(a);
-    const y = usageOf(b);
-    if (x === y) return byName(a, b);
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return y - x || byName(a, b);
+const tenantName = (m: TenantMetrics): SortKey => [m.tenant.name, m.tenant.source];
+const podName = (e: PodEntry): SortKey => [...tenantName(e.owner), e.pod.name];
+const containerName = (e: ContainerEntry): SortKey => [...podName(e), e.container.name];
+
+/** By name, or usage descending with unknown usage last, then by name: the noisy ones come first. */
+function orderBy<T>(
+  sortBy: MetricsSortKey,
+  name: (item: T) => SortKey,
+  measureOf: (item: T, resource: Resource) => { usage: number | null },
+): (item: T) => SortKey {
+  if (sortBy === 'name') return name;
+  return (item) => {
+    const usage = measureOf(item, sortBy).usage;
+    return [usage === null ? 1 : 0, usage === null ? 0 : -usage, ...name(item)];
   };
 }
 
-const tenantByName = (a: TenantMetrics, b: TenantMetrics) =>
-  a.tenant.name.localeCompare(b.tenant.name) || a.tenant.source.localeCompare(b.tenant.source);
-const podByName = (a: PodEntry, b: PodEntry) => tenantByName(a.owner, b.owner) || a.pod.name.localeCompare(b.pod.name);
-const containerByName = (a: ContainerEntry, b: ContainerEntry) =>
-  podByName(a, b) || a.container.name.localeCompare(b.container.name);
-
-function sorted<T>(
-  items: T[],
-  sortBy: MetricsSortKey,
-  byName: (a: T, b: T) => number,
-  measureOf: (item: T, resource: 'cpu' | 'memory') => { usage: number | null },
-): T[] {
-  if (sortBy === 'name') return items.sort(byName);
-  return items.sort(byUsage((item) => measureOf(item, sortBy).usage, byName));
+function sorted<T>(items: T[], order: (item: T) => SortKey): T[] {
+  return items.sort((a, b) => compareSortKeys(order(a), order(b)));
 }
 
 /** The tenants that the options select, each measured from its namespace's objects. */
@@ -304,7 +297,8 @@ export function measureTenants(snapshot: MetricsSnapshot, options: MetricsShown)
 export function present(snapshot: MetricsSnapshot, options: MetricsShown): Listing {
   const available = snapshot.usage !== undefined;
   const unknown = available ? '<pending>' : '<unavailable>';
-  const tenants = sorted(measureTenants(snapshot, options), options.sortBy, tenantByName, (m, r) => m.figures[r]);
+  const tenantOrder = orderBy(options.sortBy, tenantName, (m: TenantMetrics, r) => m.figures[r]);
+  const tenants = sorted(measureTenants(snapshot, options), tenantOrder);
   const warnings = [
     ...snapshot.report.lines(),
     ...(snapshot.unavailable ? [`warning: CPU and memory usage unavailable: ${snapshot.unavailable}`] : []),
@@ -319,6 +313,7 @@ export function present(snapshot: MetricsSnapshot, options: MetricsShown): Listi
   if (options.breakdown === 'tenants') {
     return listing(tenants, tenantColumns(unknown), {
       ...base,
+      order: tenantOrder,
       metrics: tenantFamilies(tenants, available),
       name: (m) => `tenant/${m.tenant.name}`,
       emptyMessage: 'No tenants found',
@@ -326,18 +321,22 @@ export function present(snapshot: MetricsSnapshot, options: MetricsShown): Listi
   }
   const pods = tenants.flatMap((owner) => owner.figures.podFigures.map((pod) => ({ owner, pod })));
   if (options.breakdown === 'pods') {
-    const rows = sorted(pods, options.sortBy, podByName, (e, r) => e.pod[r]);
+    const order = orderBy(options.sortBy, podName, (e: PodEntry, r) => e.pod[r]);
+    const rows = sorted(pods, order);
     return listing(rows, podColumns(unknown), {
       ...base,
+      order,
       metrics: podFamilies(rows, available),
       name: (e) => `pod/${e.pod.name}`,
       emptyMessage: 'No pods found in the selected tenants',
     });
   }
   const containers = pods.flatMap((entry) => entry.pod.containers.map((container) => ({ ...entry, container })));
-  const rows = sorted(containers, options.sortBy, containerByName, (e, r) => e.container[r]);
+  const order = orderBy(options.sortBy, containerName, (e: ContainerEntry, r) => e.container[r]);
+  const rows = sorted(containers, order);
   return listing(rows, containerColumns(unknown), {
     ...base,
+    order,
     metrics: containerFamilies(rows, available),
     name: (e) => `pod/${e.pod.name}`,
     emptyMessage: 'No containers found in the selected tenants',

@@ -86,6 +86,7 @@ export function auditListing(audited: number, findings: Finding[], warnings: str
       items: findings,
     },
     name: (f) => `${f.tenant}/${f.object.toLowerCase()}`,
+    order: (f) => [SEVERITIES.indexOf(f.severity), f.tenant, f.object],
     emptyMessage: `No findings in ${audited} tenant${audited === 1 ? '' : 's'}`,
     warnings,
     exitCode: count('high') ? EXIT.findings : EXIT.ok,

@@ -75,6 +75,11 @@ export default defineCommand({
     kind: { type: 'string', describe: 'Create the tenant as an instance of this KubePlus Kind (-f: its spec)' },
     selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
     'max-parallel': { type: 'number', default: 5, describe: 'With --all: how many tenants upgrade at once' },
+    'max-parallel-clusters': {
+      type: 'number',
+      default: 1,
+      describe: 'With --all across clusters: how many clusters upgrade at once',
+    },
   },
   options(args): InstallOptions {
     const positional = positionals(args);
@@ -110,8 +115,12 @@ export default defineCommand({
       if (!Number.isInteger(maxParallel) || maxParallel < 1) {
         throw usageError(`invalid --max-parallel "${args.maxParallel}": use a whole number from 1 up`);
       }
+      if (!Number.isInteger(args.maxParallelClusters) || args.maxParallelClusters < 1) {
+        throw usageError(`invalid --max-parallel-clusters "${args.maxParallelClusters}": use a whole number from 1 up`);
+      }
       return {
         mode: 'all',
+        maxParallelClusters: args.maxParallelClusters,
         bulk: {
           chart,
           version: args.version,
@@ -153,4 +162,11 @@ export default defineCommand({
     };
   },
   run: async (options, context) => (await import('../../commands/install.ts')).install(options, context),
+  // Across clusters, a rollout: cluster by cluster (or N at once), none started after one fails.
+  fleet: {
+    refuse: (options) =>
+      options.mode === 'all' ? undefined : 'only install --all runs across clusters: give one --context',
+    parallel: (options) => (options.mode === 'all' ? options.maxParallelClusters : 1),
+    stopOnFailure: true,
+  },
 });

@@ -124,4 +124,5 @@ export default defineCommand({
     };
   },
   run: async (options, context) => (await import('../../commands/logs.ts')).logs(options, context),
+  fleet: {},
 });

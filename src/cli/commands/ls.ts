@@ -1,10 +1,10 @@
 import { usageError } from '../../core/errors.ts';
 import { TENANT_SOURCES } from '../../core/tenant/contract.ts';
 import { assertTenantName } from '../../core/tenant/name.ts';
-import type { SortKey } from '../../views/ls.ts';
+import type { LsSortKey } from '../../views/ls.ts';
 import { defineCommand, positionals } from '../spec.ts';
 
-const SORT_KEYS: readonly SortKey[] = ['name', 'age', 'status'];
+const SORT_KEYS: readonly LsSortKey[] = ['name', 'age', 'status'];
 
 export default defineCommand({
   name: 'ls',
@@ -50,4 +50,5 @@ export default defineCommand({
     };
   },
   run: async (options, context) => (await import('../../commands/ls.ts')).ls(options, context),
+  fleet: { refuse: (options) => (options.watch ? '--watch follows one cluster: give one --context' : undefined) },
 });

@@ -83,4 +83,8 @@ export default defineCommand({
     };
   },
   run: async (options, context) => (await import('../../commands/metrics.ts')).metrics(options, context),
+  fleet: {
+    refuse: (options) =>
+      options.watchIntervalMs !== undefined ? '--watch measures one cluster: give one --context' : undefined,
+  },
 });

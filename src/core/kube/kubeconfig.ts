@@ -212,6 +212,23 @@ export function kubeconfigNames(
   return { contexts: names(merged.contexts), clusters: names(merged.clusters), users: names(merged.users) };
 }
 
+/** Each context of kubectl's merged kubeconfig with its cluster's server and its user, read without any request. */
+export function kubeconfigContexts(
+  options: ConnectionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; server: string | undefined; user: string | undefined }[] {
+  const merged = mergeKubeconfigs(readKubeconfigFiles(options, env));
+  return merged.contexts.map((context) => {
+    const fields = (context.context as Fields | undefined) ?? {};
+    const cluster = merged.clusters.find((c) => c.name === fields.cluster)?.cluster as Fields | undefined;
+    return {
+      name: context.name,
+      server: typeof cluster?.server === 'string' ? cluster.server : undefined,
+      user: typeof fields.user === 'string' ? fields.user : undefined,
+    };
+  });
+}
+
 /** Where Kubernetes mounts a pod's service account: its token, the cluster's CA and the namespace. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

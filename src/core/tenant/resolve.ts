@@ -14,6 +14,8 @@ export function resolveTenant(tenants: readonly Tenant[], name: string, source?:
   }
   const other = source ? tenants.find((t) => t.name === name) : undefined;
   throw failure(`tenant "${name}" not found${source ? ` with source ${source}` : ''}`, {
+    // As the API server would say it: across clusters, a tenant missing from one is no failure there.
+    status: 404,
     hint: other ? `it exists with source ${other.source}` : 'kubectl mimt ls lists the tenants you can see',
   });
 }

@@ -30,4 +30,5 @@ export default defineCommand({
     return { tenant: tenant === undefined ? undefined : assertTenantName(tenant), source: args.source };
   },
   run: async (options, context) => (await import('../../../commands/policy/audit.ts')).audit(options, context),
+  fleet: {},
 });
