@@ -52,7 +52,7 @@ function compare(sortBy: SortKey): (a: TenantView, b: TenantView) => number {
 }
 
 /**
- * Every tenant, one row each, from one inventory (five requests without KubePlus), and three more
+ * Every tenant, one row each, from one inventory (nine requests without KubePlus, ten with Warning events), and three more
  * lists when the policy is asked for.
  */
 async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps): Promise<Snapshot<Listing>> {
