@@ -150,10 +150,10 @@ function sections(pods: readonly PodRow[], detail: TenantDetail, now: number): D
     },
     {
       title: 'Events',
-      note: `Warning events, newest first (at most ${RECENT_EVENTS})`,
+      note: `Warning events, alike ones counted together, newest first (at most ${RECENT_EVENTS})`,
       headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
       rows: detail.events.map((e) => [
-        cell(`${age(now, e.lastSeen)}${e.count > 1 ? ` (x${e.count})` : ''}`),
+        cell(`${age(now, e.lastSeen)}${e.count > 1 ? ` (x${e.count} over ${age(now, e.firstSeen)})` : ''}`),
         cell(e.type, 'yellow'),
         cell(e.reason),
         cell(e.object),

@@ -379,7 +379,7 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
         new RegExp(`^  http://127\\.0\\.0\\.\\d:${nodePort}\\s+NodePort\\s+service/web-nodeport\\s+node-\\d+$`, 'm'),
       );
       assert.match(out, /^ {2}<pending>\s+LoadBalancer\s+service\/web-lb$/m);
-      assert.match(out, /^ {2}\S+ \(x3\)\s+Warning\s+BackOff\s+pod\/web-0\s+Back-off pulling image "web:1"$/m);
+      assert.match(out, /^ {2}\S+ \(x3 over \S+\)\s+Warning\s+BackOff\s+pod\/web-0\s+Back-off pulling image "web:1"$/m);
       assert.doesNotMatch(out, /Pulled/, 'Normal events are left out');
     });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { clusterEnv, uniqueName, waitFor } from '../support/cluster.ts';
+import path from 'node:path';
+import { CLUSTER_BIN, clusterEnv, uniqueName, waitFor } from '../support/cluster.ts';
 import { plugin, run } from '../support/run.ts';
 import { SHOP_CHART, deleteNamespaces } from '../support/tenants.ts';
 
@@ -9,6 +10,11 @@ const mimt = (args: string[]) => run(plugin('kubectl-mimt'), args, { env: cluste
 interface TenantItem {
   metadata: { name: string };
   status: { phase: string; reason?: string; pods: { ready: number; total: number; restarts: number } | null };
+}
+
+async function namespaceGone(name: string): Promise<boolean> {
+  const result = await run(path.join(CLUSTER_BIN, 'kubectl'), ['get', 'namespace', name], { env: clusterEnv() });
+  return result.exitCode === 1 && /not found/.test(result.stderr);
 }
 
 async function tenantJson(name: string): Promise<TenantItem> {
@@ -74,5 +80,65 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       listed.status.reason ?? '',
       new RegExp(`pod ${name}-store-0 cannot be scheduled: .*unbound.*PersistentVolumeClaims`),
     );
+  });
+
+  it("fails install --wait with the rejection from the objects' events, not helm's timeout alone, and leaves nothing", async () => {
+    const name = tenant('realcharts-wait');
+    const result = await mimt([
+      'install',
+      name,
+      '--chart',
+      SHOP_CHART,
+      '--profile',
+      'strict',
+      '--wait',
+      '--timeout',
+      '20s',
+    ]);
+    assert.equal(result.exitCode, 1);
+    // The pre-install hook's Job is the first whose pods are refused; helm waits for it.
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^error: install of tenant "${name}" failed: Job ${name}-shop-migrate 0/1 ready: pods are rejected by Pod Security "restricted": ` +
+          `allowPrivilegeEscalation != false \\(container "migrate" must set securityContext.allowPrivilegeEscalation=false\\), .*` +
+          `runAsNonRoot != true .* \\(helm upgrade failed: .*\\)$`,
+        'm',
+      ),
+    );
+    assert.match(result.stderr, /everything this run created was removed/);
+    assert.ok(await namespaceGone(name), 'the namespace is removed again');
+  });
+
+  it('shows alike Warning events once in ls TENANT, counted, with first and last seen', async () => {
+    const name = tenant('realcharts-ev');
+    const installed = await mimt([
+      'install',
+      name,
+      '--chart',
+      SHOP_CHART,
+      '--profile',
+      'strict',
+      '--set',
+      'migrations.enabled=false',
+    ]);
+    assert.equal(installed.exitCode, 0, installed.stderr);
+    const detail = await waitFor('several refusals of the ReplicaSet', async () => {
+      const result = await mimt(['ls', name, '-o', 'json']);
+      const doc = JSON.parse(result.stdout) as {
+        status: { events: { reason: string; object: string; count: number; firstSeen: string; lastSeen: string }[] };
+      };
+      const refused = doc.status.events.filter(
+        (e) => e.reason === 'FailedCreate' && e.object.startsWith(`replicaset/${name}-shop-`),
+      );
+      return refused.length === 1 && (refused[0]?.count ?? 0) > 1 ? doc : undefined;
+    });
+    const refused = detail.status.events.filter((e) => e.object.startsWith('replicaset/'));
+    assert.equal(refused.length, 1, "one line for the ReplicaSet's refusals");
+    assert.ok(Date.parse(refused[0]?.firstSeen ?? '') <= Date.parse(refused[0]?.lastSeen ?? ''));
+    const text = await mimt(['ls', name]);
+    const lines = text.stdout.split('\n').filter((l) => l.includes(`replicaset/${name}-shop-`));
+    assert.equal(lines.length, 1, text.stdout);
+    assert.match(lines[0] ?? '', /\(x\d+ over \d+[sm]/);
   });
 });

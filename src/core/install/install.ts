@@ -22,6 +22,7 @@ import {
   MANAGED_BY_MIMT,
 } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
+import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { acquireInstallLock } from './lock.ts';
@@ -200,6 +201,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   const lockMs = request.timeoutMs + 60_000;
   const undo: Undo[] = [];
   let unlock: (() => Promise<void>) | undefined;
+  let helmStarted: Date | undefined;
   try {
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
@@ -245,6 +247,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         },
       });
     }
+    helmStarted = new Date();
     await helm.run(
       [
         'upgrade',
@@ -264,6 +267,8 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
     return outcome(before ? 'upgraded' : 'installed');
   } catch (error) {
+    // Read before the roll-back removes them: the objects' status and events say what helm does not.
+    const causes = helmStarted ? await workloadProblems(client, name, helmStarted).catch((): string[] => []) : [];
     // Without the lock this run changed nothing of the other install's, so it undoes only what it created.
     const left = await rollBack(
       unlock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
@@ -271,7 +276,8 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       name,
     );
     const reason = error instanceof Error ? error.message : String(error);
-    throw failure(`install of tenant "${name}" failed: ${reason}`, {
+    const why = causes.length ? `${causes.join('; ')} (${reason})` : reason;
+    throw failure(`install of tenant "${name}" failed: ${why}`, {
       cause: error,
       hint: left.length
         ? `could not remove: ${left.join('; ')}`

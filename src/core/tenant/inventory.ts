@@ -8,9 +8,17 @@ import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
 import { discoverTenants } from './discover.ts';
-import { type PodRow, podReady } from './pods.ts';
+import { type PodRow, podReady, summarizePods } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
-import { WORKLOAD_KINDS, type WarningEventObject, shortfalls } from './workloads.ts';
+import {
+  WORKLOAD_KINDS,
+  type WarningEventObject,
+  refusalsIn,
+  schedulingProblem,
+  seenAt,
+  shortfallText,
+  shortfalls,
+} from './workloads.ts';
 
 /**
  * Items per list request. kubectl pages by 500; mimt takes bigger pages so that a listing of a
@@ -181,7 +189,12 @@ function workloadsOf(client: KubeClient, kind: string, scope: readonly string[] 
  * Pods (as the server's table), Helm release records, quotas and workloads, cluster-wide or in
  * `scope`; then, only when some controller or pod lacks ready pods, the Warning events that say why.
  */
-async function namespaceData(client: KubeClient, scope: readonly string[] | undefined, report: ReadReport) {
+async function namespaceData(
+  client: KubeClient,
+  scope: readonly string[] | undefined,
+  report: ReadReport,
+  alwaysEvents = false,
+) {
   const [pods, records, quotas, workloads] = await Promise.all([
     collect(
       'pods',
@@ -219,7 +232,7 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
     Promise.all(WORKLOAD_KINDS.map((kind) => workloadsOf(client, kind, scope, report))),
   ]);
   const workloadItems = workloads.flatMap((w) => w.items);
-  const short = shortfalls(workloadItems).length > 0 || pods.items.some((p) => !podReady(p));
+  const short = alwaysEvents || shortfalls(workloadItems).length > 0 || pods.items.some((p) => !podReady(p));
   const events = short
     ? await collect(
         'Warning events',
@@ -293,4 +306,26 @@ export async function tenantInventory(
     report,
     listedAt: [],
   });
+}
+
+/**
+ * Why a namespace's workloads do not run, in plain words, for the error of an install that failed:
+ * controllers that lack pods for a lasting reason, FailedCreate refusals since `since` (an upgrade
+ * that was rolled back leaves no controller short, but its refusals stay), pods in a bad state, and
+ * the scheduler's verdict. Empty when nothing says why.
+ */
+export async function workloadProblems(client: KubeClient, namespace: string, since: Date): Promise<string[]> {
+  const data = await namespaceData(client, [namespace], new ReadReport(), true);
+  const events = data.events.filter((e) => seenAt(e) >= since.getTime() - 1000);
+  const short = shortfalls(data.workloads.items, events);
+  const blocked = short.filter((s) => s.blocking).map(shortfallText);
+  const refusals = blocked.length ? [] : refusalsIn(events);
+  const pods = summarizePods(data.pods.items);
+  const scheduling = schedulingProblem(events);
+  return [
+    ...blocked,
+    ...refusals,
+    ...(pods.worstReason ? [`${pods.total - pods.ready} of ${pods.total} pods not ready: ${pods.worstReason}`] : []),
+    ...(scheduling ? [scheduling] : []),
+  ];
 }

@@ -131,7 +131,8 @@ export function shortfalls(workloads: readonly KubeObject[], events: readonly Wa
   });
 }
 
-const seenAt = (e: WarningEventObject): number =>
+/** When an event was last seen, in milliseconds since the epoch (0 when it carries no time). */
+export const seenAt = (e: WarningEventObject): number =>
   Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '')) || 0;
 
 /** Why pods stay Pending: the newest FailedScheduling message among `events`, if any. */
@@ -147,4 +148,16 @@ export function schedulingProblem(events: readonly WarningEventObject[]): string
 export function shortfallText(s: Shortfall): string {
   const counted = `${s.kind} ${s.name} ${s.ready}/${s.desired} ready`;
   return s.cause ? `${counted}: ${s.cause}` : counted;
+}
+
+/** The FailedCreate refusals among `events`, one line per object refused, newest message each. */
+export function refusalsIn(events: readonly WarningEventObject[]): string[] {
+  const newest = new Map<string, WarningEventObject>();
+  for (const e of events) {
+    if (e.reason !== 'FailedCreate' || !e.message) continue;
+    const key = `${e.involvedObject?.kind ?? ''} ${e.involvedObject?.name ?? ''}`;
+    const current = newest.get(key);
+    if (!current || seenAt(e) > seenAt(current)) newest.set(key, e);
+  }
+  return [...newest].map(([object, e]) => `${object}: pods are ${refusalText(e.message as string)}`);
 }
