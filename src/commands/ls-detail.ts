@@ -108,9 +108,9 @@ function sections(pods: readonly PodRow[], detail: TenantDetail, now: number): D
       headers: ['KIND', 'NAME', 'FROM', 'STATUS'],
       rows: detail.resources.map((r) => [
         cell(r.kind),
-        cell(r.name),
-        cell(r.origin === 'other' ? '-' : r.origin),
-        cell(r.status),
+        cell(r.scope === 'cluster' ? `${r.name} (cluster-wide)` : r.scope ? `${r.scope}/${r.name}` : r.name),
+        cell(r.origin === 'other' ? '-' : r.part ? `${r.origin} (${r.part === 'crd' ? 'crds/' : 'hook'})` : r.origin),
+        cell(r.status, r.status === 'missing' ? 'red' : undefined),
       ]),
     },
     {
@@ -185,7 +185,7 @@ export async function takeDetail(
   const inventory = await tenantInventory(client, tenant, report);
   const view = viewTenants({ ...inventory, kubePlusCharts: found.kubePlusCharts })[0] as TenantView;
   const pods = inventory.pods.get(tenant.namespace) ?? [];
-  const detail = await tenantDetail(client, tenant, pods, report);
+  const detail = await tenantDetail(client, tenant, pods, report, view.release);
   const now = deps.now().getTime();
   return {
     frame: {

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import path from 'node:path';
-import { CLUSTER_BIN, clusterEnv, uniqueName, waitFor } from '../support/cluster.ts';
+import { CLUSTER_BIN, clusterEnv, kubectl, uniqueName, waitFor } from '../support/cluster.ts';
 import { plugin, run } from '../support/run.ts';
-import { SHOP_CHART, deleteNamespaces } from '../support/tenants.ts';
+import { OPERATOR_CHART, SHOP_CHART, deleteNamespaces } from '../support/tenants.ts';
 
 const mimt = (args: string[]) => run(plugin('kubectl-mimt'), args, { env: clusterEnv(), timeoutMs: 300_000 });
+
+interface Resource {
+  kind: string;
+  name: string;
+  origin: string;
+  status: string;
+  scope?: string;
+  part?: string;
+}
 
 interface TenantItem {
   metadata: { name: string };
@@ -32,7 +41,12 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     created.push(name);
     return name;
   };
-  after(() => deleteNamespaces(created));
+  /** Cluster-scoped objects the tests' releases made: deleting a namespace leaves them. */
+  const clusterObjects: string[] = [];
+  after(async () => {
+    await deleteNamespaces(created);
+    for (const object of clusterObjects) await kubectl(['delete', object, '--ignore-not-found', '--wait=false']);
+  });
 
   it('lists a tenant whose pods Pod Security rejects as Degraded, with the rejection as the reason', async () => {
     const name = tenant('realcharts-rej');
@@ -140,5 +154,71 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     const lines = text.stdout.split('\n').filter((l) => l.includes(`replicaset/${name}-shop-`));
     assert.equal(lines.length, 1, text.stdout);
     assert.match(lines[0] ?? '', /\(x\d+ over \d+[sm]/);
+  });
+
+  it('lists every object of the release in ls TENANT: HPA, PDB, CronJob, hook, subchart, cluster-scoped RBAC and CRDs', async () => {
+    const shop = tenant('realcharts-all');
+    const operator = tenant('realcharts-op');
+    clusterObjects.push(
+      `clusterrole/${operator}-operator`,
+      `clusterrolebinding/${operator}-operator`,
+      'customresourcedefinition/gadgets.fixtures.mimt.test',
+    );
+    for (const [name, chart] of [
+      [shop, SHOP_CHART],
+      [operator, OPERATOR_CHART],
+    ] as const) {
+      const installed = await mimt(['install', name, '--chart', chart]);
+      assert.equal(installed.exitCode, 0, installed.stderr);
+    }
+    const resources = async (name: string) => {
+      const result = await mimt(['ls', name, '-o', 'json']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const doc = JSON.parse(result.stdout) as { status: { resources: Resource[] } };
+      return doc.status.resources.filter((r) => r.origin === 'release');
+    };
+    const pick = (list: Resource[]) => list.map((r) => [r.kind, r.name, r.scope ?? null, r.part ?? null]).sort();
+    assert.deepEqual(
+      pick(await resources(shop)),
+      [
+        ['CronJob', `${shop}-shop-cleanup`, null, null],
+        ['Deployment', `${shop}-shop`, null, null],
+        ['HorizontalPodAutoscaler', `${shop}-shop`, null, null],
+        ['Ingress', `${shop}-shop`, null, null],
+        ['Job', `${shop}-shop-migrate`, null, 'hook'],
+        ['PodDisruptionBudget', `${shop}-shop`, null, null],
+        ['Service', `${shop}-shop`, null, null],
+        ['Service', `${shop}-store`, null, null],
+        ['ServiceAccount', `${shop}-shop`, null, null],
+        ['StatefulSet', `${shop}-store`, null, null],
+      ].sort(),
+    );
+    const hpa = (await resources(shop)).find((r) => r.kind === 'HorizontalPodAutoscaler');
+    assert.match(hpa?.status ?? '', /replicas \(min 1, max 3\)$/);
+
+    const operatorResources = await resources(operator);
+    assert.deepEqual(
+      pick(operatorResources),
+      [
+        ['ClusterRole', `${operator}-operator`, 'cluster', null],
+        ['ClusterRoleBinding', `${operator}-operator`, 'cluster', null],
+        ['CustomResourceDefinition', 'gadgets.fixtures.mimt.test', 'cluster', 'crd'],
+        ['Deployment', `${operator}-operator`, null, null],
+        ['ServiceAccount', `${operator}-operator`, null, null],
+      ].sort(),
+    );
+    assert.equal(
+      operatorResources.find((r) => r.kind === 'ClusterRoleBinding')?.status,
+      `ClusterRole ${operator}-operator to ServiceAccount ${operator}/${operator}-operator`,
+    );
+    const text = await mimt(['ls', operator]);
+    assert.match(
+      text.stdout,
+      new RegExp(`ClusterRoleBinding\\s+${operator}-operator \\(cluster-wide\\)\\s+release\\s`),
+    );
+    assert.match(
+      text.stdout,
+      /CustomResourceDefinition\s+gadgets.fixtures.mimt.test \(cluster-wide\)\s+release \(crds\/\)\s+Established/,
+    );
   });
 });
