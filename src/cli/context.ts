@@ -11,12 +11,17 @@ import type { CommandContext } from './spec.ts';
  */
 export async function createContext(args: GlobalArgs, streams: Streams): Promise<CommandContext & { close(): void }> {
   const controller = new AbortController();
+  let interrupts = 0;
+  let undoing = false;
   const onInterrupt = (): void => {
+    interrupts += 1;
     controller.abort();
+    // A command that undoes its work on Ctrl-C (install) is given the time; a second Ctrl-C ends it.
+    if (undoing && interrupts === 1) return;
     // A command that is not streaming does not watch the signal; leave as kubectl does on Ctrl-C.
-    setTimeout(() => process.exit(130), 1000).unref();
+    setTimeout(() => process.exit(130), interrupts > 1 ? 0 : 1000).unref();
   };
-  process.once('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
   // Nobody reads what a streaming command would print any more: it stops as on Ctrl-C.
   streams.closed?.addEventListener('abort', () => controller.abort(), { once: true });
   const onRequest = args.verbose >= 6 ? (line: string) => streams.stderr(`I ${line}\n`) : undefined;
@@ -54,6 +59,9 @@ export async function createContext(args: GlobalArgs, streams: Streams): Promise
       }
     },
     signal: controller.signal,
+    undoesOnInterrupt() {
+      undoing = true;
+    },
     close() {
       process.removeListener('SIGINT', onInterrupt);
       if (args.verbose >= 1 && client) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import path from 'node:path';
-import { CLUSTER_BIN, clusterEnv, kubectl, uniqueName, waitFor } from '../support/cluster.ts';
+import { execa } from 'execa';
+import { CLUSTER_BIN, apply, clusterEnv, kubectl, uniqueName, waitFor } from '../support/cluster.ts';
 import { plugin, run } from '../support/run.ts';
 import { OPERATOR_CHART, SHOP_CHART, deleteNamespaces } from '../support/tenants.ts';
 
@@ -220,5 +221,100 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       text.stdout,
       /CustomResourceDefinition\s+gadgets.fixtures.mimt.test \(cluster-wide\)\s+release \(crds\/\)\s+Established/,
     );
+  });
+
+  describe('install locks and interruptions', () => {
+    const lease = (namespace: string, holder: string, renewedSecondsAgo: number) =>
+      JSON.stringify({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'mimt-install', namespace },
+        spec: {
+          holderIdentity: holder,
+          leaseDurationSeconds: 20,
+          acquireTime: new Date(Date.now() - 60_000).toISOString().replace('Z', '000Z'),
+          renewTime: new Date(Date.now() - renewedSecondsAgo * 1000).toISOString().replace('Z', '000Z'),
+        },
+      });
+    const quick = ['--chart', SHOP_CHART, '--set', 'store.enabled=false'];
+
+    it('takes over the lock and the pending release of an install killed with kill -9', async () => {
+      const name = tenant('realcharts-kill');
+      const child = execa(plugin('kubectl-mimt'), ['install', name, ...quick, '--wait', '--timeout', '120s'], {
+        env: clusterEnv(),
+        extendEnv: false,
+        reject: false,
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await waitFor('helm to start', async () => (/helm upgrade --install/.test(stderr) ? true : undefined), 60_000);
+      // As when the machine or the terminal goes: the process and its helm die without a word.
+      const helmPid = (await run('/usr/bin/pgrep', ['-P', String(child.pid), 'helm'])).stdout.trim();
+      for (const pid of [child.pid, ...helmPid.split('\n').filter(Boolean).map(Number)])
+        process.kill(pid as number, 'SIGKILL');
+      await child;
+
+      const again = await mimt(['install', name, ...quick]);
+      assert.equal(again.exitCode, 0, again.stderr);
+      assert.match(
+        again.stderr,
+        new RegExp(`install lock: taking over from pid ${child.pid} on .*, which no longer runs`),
+      );
+      assert.match(again.stdout, new RegExp(`^tenant/${name} installed `));
+      const leases = await kubectl(['get', 'leases', '-n', name, '-o', 'name']);
+      assert.equal(leases.stdout.trim(), '', 'the lock is given back');
+    });
+
+    it('waits out a lock its holder elsewhere stopped renewing, and refuses one that is renewed, naming the holder', async () => {
+      const name = tenant('realcharts-lease');
+      assert.equal((await mimt(['install', name, ...quick])).exitCode, 0);
+      await apply(lease(name, 'build-7.example.test/4242/0c1d2e3f', 1));
+      const busy = await mimt(['install', name, ...quick, '--set', 'replicaCount=2']);
+      assert.equal(busy.exitCode, 1);
+      assert.match(
+        busy.stderr,
+        new RegExp(
+          `^error: install of tenant "${name}" failed: another install of tenant "${name}" is running: pid 4242 on build-7.example.test, since `,
+          'm',
+        ),
+      );
+      assert.match(busy.stderr, /its lock frees itself within 20s and the next install takes it over/);
+
+      await apply(lease(name, 'build-7.example.test/4242/0c1d2e3f', 14));
+      const after = await mimt(['install', name, ...quick, '--set', 'replicaCount=2']);
+      assert.equal(after.exitCode, 0, after.stderr);
+      assert.match(
+        after.stderr,
+        /install lock: held by pid 4242 on build-7.example.test, .*not renewed for 1[45]s; waiting up to [5-7]s/,
+      );
+      assert.match(after.stdout, new RegExp(`^tenant/${name} upgraded `));
+    });
+
+    it('stops on Ctrl-C, removes what the run created and exits 130', async () => {
+      const name = tenant('realcharts-int');
+      const child = execa(
+        plugin('kubectl-mimt'),
+        ['install', name, ...quick, '--profile', 'strict', '--wait', '--timeout', '120s'],
+        {
+          env: clusterEnv(),
+          extendEnv: false,
+          reject: false,
+        },
+      );
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await waitFor('helm to start', async () => (/helm upgrade --install/.test(stderr) ? true : undefined), 60_000);
+      child.kill('SIGINT');
+      const result = await child;
+      assert.equal(result.exitCode, 130);
+      assert.match(stderr, new RegExp(`install of ${name} interrupted: removing what this run created`));
+      assert.match(stderr, new RegExp(`^error: install of tenant "${name}" interrupted \\(Ctrl-C\\)$`, 'm'));
+      assert.match(stderr, /everything this run created was removed/);
+      assert.ok(await namespaceGone(name), 'the namespace is removed again');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { failure } from '../errors.ts';
+import { MimtError, failure, interrupted } from '../errors.ts';
 import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
 import type { Helm } from '../helm/cli.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
@@ -25,7 +25,7 @@ import { isMimtNamespace } from '../tenant/discover.ts';
 import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
-import { acquireInstallLock } from './lock.ts';
+import { type InstallLock, acquireInstallLock } from './lock.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -129,6 +129,37 @@ async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo
   };
 }
 
+const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
+
+/**
+ * A release left pending by a helm that no longer runs blocks every later helm operation. Under a
+ * lock taken over from an install that stopped renewing it, that helm was the stopped install's:
+ * a first install is uninstalled, an upgrade rolled back, and this run goes on. Without such a
+ * takeover the pending operation did not run under mimt's lock, and is not mimt's to undo.
+ */
+async function recoverRelease(
+  deps: InstallDeps,
+  name: string,
+  lock: InstallLock,
+  release: ReleaseRecord | undefined,
+): Promise<ReleaseRecord | undefined> {
+  if (!release || !PENDING.has(release.status)) return release;
+  if (!lock.tookOver) {
+    throw failure(
+      `release ${name} is ${release.status} (revision ${release.revision}) by a helm outside mimt's install lock`,
+      {
+        hint:
+          `if no helm runs on it any more: helm ${release.status === 'pending-install' ? 'uninstall' : 'rollback'} ${name} ` +
+          `--namespace ${name}, then install again`,
+      },
+    );
+  }
+  const fix = release.status === 'pending-install' ? 'uninstall' : 'rollback';
+  deps.progress(`release ${name}: ${release.status} left by the stopped install; helm ${fix}`);
+  await deps.helm.run([fix, name, '--namespace', name]);
+  return currentRelease(deps.client, name, name);
+}
+
 /** A step that put something in the cluster, and how to take it out again. */
 interface Undo {
   what: string;
@@ -149,8 +180,8 @@ async function createTenantNamespace(client: KubeClient, namespace: KubeObject):
   return getNamespace(client, namespace.metadata.name);
 }
 
-async function rollBack(undo: Undo[], progress: (line: string) => void, name: string): Promise<string[]> {
-  if (undo.length) progress(`install of ${name} failed: removing what this run created`);
+async function rollBack(undo: Undo[], progress: (line: string) => void, what: string): Promise<string[]> {
+  if (undo.length) progress(`${what}: removing what this run created`);
   const left: string[] = [];
   for (const step of [...undo].reverse()) {
     try {
@@ -197,15 +228,13 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     chart,
     release: name,
   });
-  // The lease must outlive helm's own timeout, or a slow install could lose its lock midway.
-  const lockMs = request.timeoutMs + 60_000;
   const undo: Undo[] = [];
-  let unlock: (() => Promise<void>) | undefined;
+  let lock: InstallLock | undefined;
   let helmStarted: Date | undefined;
   try {
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
-      unlock = await acquireInstallLock(client, name, lockMs);
+      lock = await acquireInstallLock(client, name, progress, deps.signal);
       await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint));
     } else {
       progress(`namespace ${name}: creating`);
@@ -214,10 +243,14 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         what: `namespace ${name}`,
         run: () => deleteNamespace(client, name, { waitMs: 120_000, uid: created?.metadata.uid }),
       });
-      unlock = await acquireInstallLock(client, name, lockMs);
+      lock = await acquireInstallLock(client, name, progress, deps.signal);
     }
+    const stopped = AbortSignal.any([lock.lost, ...(deps.signal ? [deps.signal] : [])]);
+    stopped.throwIfAborted();
     // Read under the lock: another install may have finished just before it was taken.
-    const before = existing ? await currentRelease(client, name, name) : undefined;
+    const before = existing
+      ? await recoverRelease(deps, name, lock, await currentRelease(client, name, name))
+      : undefined;
 
     const ownedBefore = new Set(
       existing ? (await ownedPolicyObjects(client, name)).map((o) => `${o.kind}/${o.metadata.name}`) : [],
@@ -233,6 +266,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       });
     }
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
+    stopped.throwIfAborted();
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
       progress(`release ${name}: unchanged (revision ${before.revision})`);
@@ -262,7 +296,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         ...(request.wait ? ['--wait'] : []),
         ...(before ? [await helm.rollbackFlag()] : []),
       ],
-      { signal: deps.signal },
+      { signal: stopped },
     );
     await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
     return outcome(before ? 'upgraded' : 'installed');
@@ -271,21 +305,30 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     const causes = helmStarted ? await workloadProblems(client, name, helmStarted).catch((): string[] => []) : [];
     // Without the lock this run changed nothing of the other install's, so it undoes only what it created.
     const left = await rollBack(
-      unlock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
+      lock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
       progress,
-      name,
+      `install of ${name} ${deps.signal?.aborted ? 'interrupted' : 'failed'}`,
     );
     const reason = error instanceof Error ? error.message : String(error);
     const why = causes.length ? `${causes.join('; ')} (${reason})` : reason;
-    throw failure(`install of tenant "${name}" failed: ${why}`, {
+    const lost = lock?.lost.aborted ? (lock.lost.reason as Error).message : undefined;
+    const stop = deps.signal?.aborted ? interrupted : failure;
+    const message = deps.signal?.aborted
+      ? `install of tenant "${name}" interrupted (Ctrl-C)`
+      : `install of tenant "${name}" failed: ${lost ?? why}`;
+    throw stop(message, {
       cause: error,
-      hint: left.length
-        ? `could not remove: ${left.join('; ')}`
-        : undo.length
-          ? 'everything this run created was removed'
-          : 'nothing was changed',
+      hint: [
+        // The way out a step named (a busy lock, a pending release) comes first.
+        ...(error instanceof MimtError && error.hint ? [error.hint] : []),
+        left.length
+          ? `could not remove: ${left.join('; ')}`
+          : undo.length
+            ? 'everything this run created was removed'
+            : 'nothing was changed',
+      ].join('; '),
     });
   } finally {
-    await unlock?.().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
   }
 }
