@@ -223,6 +223,41 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     );
   });
 
+  it("audits a chart whose ClusterRoleBinding lets the tenant read every namespace's Secrets", async () => {
+    const name = tenant('realcharts-rbac');
+    clusterObjects.push(`clusterrole/${name}-operator`, `clusterrolebinding/${name}-operator`);
+    const installed = await mimt(['install', name, '--chart', OPERATOR_CHART]);
+    assert.equal(installed.exitCode, 0, installed.stderr);
+    // What the finding is about: the API server lets the tenant's pods read another namespace's Secrets.
+    const canI = await run(
+      path.join(CLUSTER_BIN, 'kubectl'),
+      ['auth', 'can-i', 'list', 'secrets', '-n', 'default', `--as=system:serviceaccount:${name}:${name}-operator`],
+      { env: clusterEnv() },
+    );
+    assert.equal(canI.stdout.trim(), 'yes');
+    for (const args of [
+      ['audit', name],
+      ['audit', '-A'],
+    ]) {
+      const audit = await mimt(['policy', ...args, '-o', 'json']);
+      assert.equal(audit.exitCode, 3, audit.stderr);
+      const findings = (
+        JSON.parse(audit.stdout) as { items: { tenant: string; rule: string; object: string; message: string }[] }
+      ).items.filter((f) => f.tenant === name);
+      assert.deepEqual(
+        findings.map((f) => [f.rule, f.object, f.message]),
+        [
+          [
+            'cluster-wide-access',
+            `ClusterRoleBinding/${name}-operator`,
+            `gives ServiceAccount ${name}/${name}-operator ClusterRole ${name}-operator in every namespace: ` +
+              'get, list, watch secrets; get, list, watch, update gadgets.fixtures.mimt.test',
+          ],
+        ],
+      );
+    }
+  });
+
   describe('install locks and interruptions', () => {
     const lease = (namespace: string, holder: string, renewedSecondsAgo: number) =>
       JSON.stringify({
