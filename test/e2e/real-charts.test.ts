@@ -42,6 +42,8 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     created.push(name);
     return name;
   };
+  /** The shop without its StatefulSet, whose claim no provisioner on this cluster ever binds. */
+  const quick = ['--chart', SHOP_CHART, '--set', 'store.enabled=false'];
   /** Cluster-scoped objects the tests' releases made: deleting a namespace leaves them. */
   const clusterObjects: string[] = [];
   after(async () => {
@@ -49,33 +51,35 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     for (const object of clusterObjects) await kubectl(['delete', object, '--ignore-not-found', '--wait=false']);
   });
 
-  it('lists a tenant whose pods Pod Security rejects as Degraded, with the rejection as the reason', async () => {
-    const name = tenant('realcharts-rej');
-    // Without the migration hook: helm would wait for the hook's pods, which are rejected too.
-    const installed = await mimt([
-      'install',
-      name,
-      '--chart',
-      SHOP_CHART,
-      '--profile',
-      'strict',
-      '--set',
-      'migrations.enabled=false',
-    ]);
+  /**
+   * A tenant whose running pods the API server rejects once they are made again: installed under
+   * standard (Pod Security baseline), then its namespace enforces restricted, as when an admin
+   * tightens the policy, and its pods are deleted. The pre-flight keeps such a chart from being
+   * installed under strict in the first place.
+   */
+  async function rejectedTenant(prefix: string): Promise<string> {
+    const name = tenant(prefix);
+    const installed = await mimt(['install', name, ...quick, '--set', 'migrations.enabled=false']);
     assert.equal(installed.exitCode, 0, installed.stderr);
+    await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted', '--overwrite']);
+    await kubectl(['delete', 'pods', '--all', '-n', name, '--wait=false']);
+    return name;
+  }
+
+  it('lists a tenant whose pods Pod Security rejects as Degraded, with the rejection as the reason', async () => {
+    const name = await rejectedTenant('realcharts-rej');
     const listed = await waitFor('the rejection to show in ls', async () => {
       const item = await tenantJson(name);
-      return item.status.phase === 'Degraded' ? item : undefined;
+      return item.status.phase === 'Degraded' && item.status.pods?.total === 0 ? item : undefined;
     });
     assert.deepEqual(listed.status.pods, { ready: 0, total: 0, restarts: 0 });
     assert.match(
       listed.status.reason ?? '',
       new RegExp(
-        `Deployment ${name}-shop 0/1 ready: pods are rejected by Pod Security "restricted": ` +
+        `^Deployment ${name}-shop 0/1 ready: pods are rejected by Pod Security "restricted": ` +
           `allowPrivilegeEscalation != false \\(container "app" must set securityContext.allowPrivilegeEscalation=false\\)`,
       ),
     );
-    assert.match(listed.status.reason ?? '', new RegExp(`StatefulSet ${name}-store 0/1 ready: pods are rejected`));
     const table = await mimt(['ls']);
     const row = table.stdout.split('\n').find((line) => line.startsWith(`${name} `)) ?? '';
     assert.match(row, /\sDegraded \(FailedCreate\)\s+0\/0\s/);
@@ -97,27 +101,65 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     );
   });
 
-  it("fails install --wait with the rejection from the objects' events, not helm's timeout alone, and leaves nothing", async () => {
+  it('refuses under strict, before Helm runs and leaving nothing, a chart whose pods Pod Security rejects, naming every violation', async () => {
+    const name = tenant('realcharts-pre');
+    const result = await mimt(['install', name, '--chart', SHOP_CHART, '--profile', 'strict']);
+    assert.equal(result.exitCode, 1);
+    assert.doesNotMatch(result.stderr, /helm upgrade --install/);
+    const line = result.stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
+    assert.match(
+      line,
+      new RegExp(
+        `^error: install of tenant "${name}" failed: the chart's pods would not be admitted under profile strict: `,
+      ),
+    );
+    for (const object of [
+      `Deployment ${name}-shop`,
+      `StatefulSet ${name}-store`,
+      `CronJob ${name}-shop-cleanup`,
+      `Job ${name}-shop-migrate`,
+    ]) {
+      assert.match(
+        line,
+        new RegExp(
+          `pods of ${object} would be rejected by Pod Security "restricted": allowPrivilegeEscalation != false`,
+        ),
+      );
+    }
+    assert.match(
+      line,
+      /\(container "store" must set securityContext.runAsNonRoot=true\)|\(pod or container "store" must set securityContext.runAsNonRoot=true\)/,
+    );
+    assert.match(
+      result.stderr,
+      /install with --profile standard \(Pod Security "baseline", which admits pods without a securityContext\)/,
+    );
+    assert.match(result.stderr, /everything this run created was removed/);
+    assert.ok(await namespaceGone(name), 'the namespace is removed again');
+  });
+
+  it("fails install --wait with the refusal from the objects' events, not helm's timeout alone, and leaves nothing", async () => {
     const name = tenant('realcharts-wait');
+    // Each pod fits the quota alone, so the pre-flight admits them; together they do not.
     const result = await mimt([
       'install',
       name,
-      '--chart',
-      SHOP_CHART,
-      '--profile',
-      'strict',
+      ...quick.slice(0, 2),
+      '--quota',
+      'cpu=150m',
+      '--set',
+      'migrations.enabled=false',
       '--wait',
       '--timeout',
       '20s',
     ]);
     assert.equal(result.exitCode, 1);
-    // The pre-install hook's Job is the first whose pods are refused; helm waits for it.
     assert.match(
       result.stderr,
       new RegExp(
-        `^error: install of tenant "${name}" failed: Job ${name}-shop-migrate 0/1 ready: pods are rejected by Pod Security "restricted": ` +
-          `allowPrivilegeEscalation != false \\(container "migrate" must set securityContext.allowPrivilegeEscalation=false\\), .*` +
-          `runAsNonRoot != true .* \\(helm upgrade failed: .*\\)$`,
+        `^error: install of tenant "${name}" failed: (Deployment ${name}-shop|StatefulSet ${name}-store) 0/1 ready: ` +
+          `pods are refused by ResourceQuota mimt-quota, requested: requests.cpu=100m, used: requests.cpu=100m, limited: requests.cpu=150m ` +
+          `\\(helm upgrade failed: .*\\)$`,
         'm',
       ),
     );
@@ -126,18 +168,7 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
   });
 
   it('shows alike Warning events once in ls TENANT, counted, with first and last seen', async () => {
-    const name = tenant('realcharts-ev');
-    const installed = await mimt([
-      'install',
-      name,
-      '--chart',
-      SHOP_CHART,
-      '--profile',
-      'strict',
-      '--set',
-      'migrations.enabled=false',
-    ]);
-    assert.equal(installed.exitCode, 0, installed.stderr);
+    const name = await rejectedTenant('realcharts-ev');
     const detail = await waitFor('several refusals of the ReplicaSet', async () => {
       const result = await mimt(['ls', name, '-o', 'json']);
       const doc = JSON.parse(result.stdout) as {
@@ -271,7 +302,6 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
           renewTime: new Date(Date.now() - renewedSecondsAgo * 1000).toISOString().replace('Z', '000Z'),
         },
       });
-    const quick = ['--chart', SHOP_CHART, '--set', 'store.enabled=false'];
 
     it('takes over the lock and the pending release of an install killed with kill -9', async () => {
       const name = tenant('realcharts-kill');
@@ -331,7 +361,8 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       const name = tenant('realcharts-int');
       const child = execa(
         plugin('kubectl-mimt'),
-        ['install', name, ...quick, '--profile', 'strict', '--wait', '--timeout', '120s'],
+        // The StatefulSet's claim is never bound here: helm --wait waits until Ctrl-C.
+        ['install', name, '--chart', SHOP_CHART, '--wait', '--timeout', '120s'],
         {
           env: clusterEnv(),
           extendEnv: false,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MimtError, failure, interrupted } from '../errors.ts';
 import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
 import type { Helm } from '../helm/cli.ts';
@@ -26,6 +29,7 @@ import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
+import { podRefusals, podTemplates } from './preflight.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -106,15 +110,44 @@ async function currentRelease(
   return latestReleases(records.items).get(namespace)?.[0];
 }
 
+/** The chart rendered with the request's values, hooks included, as `helm template` prints it. */
+async function render(deps: InstallDeps, request: InstallRequest): Promise<string> {
+  if (!request.reuseValues) {
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, ...helmValueArgs(request)];
+    return (await deps.helm.run(args)).stdout;
+  }
+  // helm template cannot reuse a release's values: they are handed over as a values file instead.
+  const dir = mkdtempSync(path.join(tmpdir(), 'mimt-values-'));
+  try {
+    const file = path.join(dir, 'values.yaml');
+    const values = await deps.helm.run(['get', 'values', request.tenant, '--namespace', request.tenant, '-o', 'yaml']);
+    writeFileSync(file, values.stdout, { mode: 0o600 });
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--values', file];
+    return (await deps.helm.run([...args, ...(request.version ? ['--version', request.version] : [])])).stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a tenant can do about pods its policy refuses, by the profile that refuses them. */
+function preflightHint(request: InstallRequest): string {
+  const level = { strict: 'restricted', standard: 'baseline', none: undefined }[request.settings.profile];
+  const values =
+    level === 'restricted'
+      ? 'runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile.type: RuntimeDefault'
+      : 'no privileged containers, host namespaces, hostPath volumes or added capabilities';
+  const other =
+    request.settings.profile === 'strict'
+      ? '--profile standard (Pod Security "baseline", which admits pods without a securityContext)'
+      : '--profile none (no Pod Security, quota or isolation at all)';
+  return (
+    `set the pods' securityContext through the chart's values (-f values.yaml; the chart's README names the keys; ` +
+    `${values}), raise the quota with --quota if it refused them, or install with ${other}`
+  );
+}
+
 async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo): Promise<InstallOutcome> {
-  const { stdout } = await deps.helm.run([
-    'template',
-    request.tenant,
-    request.chart,
-    '--namespace',
-    request.tenant,
-    ...helmValueArgs(request),
-  ]);
+  const stdout = await render(deps, request);
   return {
     action: 'planned',
     tenant: request.tenant,
@@ -267,6 +300,18 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     }
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
     stopped.throwIfAborted();
+    // Before Helm changes anything: would the tenant's own policy admit the chart's pods at all?
+    const templates = podTemplates(await render(deps, request));
+    const refused = await podRefusals(client, name, templates);
+    if (refused.length) {
+      throw failure(
+        `the chart's pods would not be admitted under profile ${request.settings.profile}: ${refused.join('; ')}`,
+        {
+          hint: preflightHint(request),
+        },
+      );
+    }
+    progress(`pre-flight: the API server admits the pods of all ${templates.length} pod templates`);
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
       progress(`release ${name}: unchanged (revision ${before.revision})`);
