@@ -16,16 +16,24 @@ export async function createContext(
   cluster?: string,
 ): Promise<CommandContext & { close(): void; abort(): void }> {
   const controller = new AbortController();
+  let interrupts = 0;
+  let undoing = false;
   const onInterrupt = (): void => {
+    interrupts += 1;
     controller.abort();
+    // A command that undoes its work on Ctrl-C (install) is given the time; a second Ctrl-C ends it.
+    if (undoing && interrupts === 1) return;
     // A command that is not streaming does not watch the signal; leave as kubectl does on Ctrl-C.
-    setTimeout(() => process.exit(130), 1000).unref();
+    setTimeout(() => process.exit(130), interrupts > 1 ? 0 : 1000).unref();
   };
-  process.once('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
   // Nobody reads what a streaming command would print any more: it stops as on Ctrl-C.
   streams.closed?.addEventListener('abort', () => controller.abort(), { once: true });
   const onRequest = args.verbose >= 6 ? (line: string) => streams.stderr(`I ${line}\n`) : undefined;
-  const options = { ...clientOptions(args, onRequest), signal: controller.signal };
+  // Ends the client's requests when the command gives up on its cluster (a fleet's timeout); not on
+  // Ctrl-C, after which a command may still need the cluster to undo what it did.
+  const requests = new AbortController();
+  const options = { ...clientOptions(args, onRequest), signal: requests.signal };
   let client: Promise<KubeClient> | undefined;
   return {
     kube() {
@@ -60,7 +68,10 @@ export async function createContext(
     },
     signal: controller.signal,
     cluster,
-    abort: () => controller.abort(),
+    abort: () => requests.abort(),
+    undoesOnInterrupt() {
+      undoing = true;
+    },
     close() {
       process.removeListener('SIGINT', onInterrupt);
       if (args.verbose >= 1 && client) {

@@ -10,6 +10,11 @@ export interface CommandContext {
   progress(line: string): void;
   now(): Date;
   signal: AbortSignal;
+  /**
+   * The command stops by itself on `signal` and undoes what it began (install): the first Ctrl-C
+   * then waits for it instead of ending the process after a second; a second Ctrl-C still does.
+   */
+  undoesOnInterrupt(): void;
   /** Whether stdout gets colour (--color, a terminal, NO_COLOR): decided by the CLI, once. */
   colour: boolean;
   /**

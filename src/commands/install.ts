@@ -18,6 +18,8 @@ export interface InstallDeps {
   kube(): Promise<KubeClient>;
   progress(line: string): void;
   signal: AbortSignal;
+  /** Tells the CLI that Ctrl-C is handled here: the install stops and undoes what it began. */
+  undoesOnInterrupt?(): void;
 }
 
 async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps: InstallDeps): Promise<Document> {
@@ -46,6 +48,7 @@ async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps
 export async function install(options: InstallOptions, deps: InstallDeps): Promise<Document | Listing> {
   const client = await deps.kube();
   const core = { client, helm: new Helm(client), progress: deps.progress, signal: deps.signal };
+  if (options.mode !== 'kubeplus') deps.undoesOnInterrupt?.();
   if (options.mode === 'all') return bulkListing(await bulkUpgrade(core, options.bulk), options.bulk);
   if (options.mode === 'kubeplus') return kubePlusResult(client, options.kubeplus, deps);
   const outcome = await installTenant(core, options.request);

@@ -32,7 +32,7 @@ export async function takeDetail(
   const inventory = await tenantInventory(client, tenant, report);
   const view = viewTenants({ ...inventory, kubePlusCharts: found.kubePlusCharts })[0] as TenantView;
   const pods = inventory.pods.get(tenant.namespace) ?? [];
-  const detail = await tenantDetail(client, tenant, pods, report);
+  const detail = await tenantDetail(client, tenant, pods, report, view.release);
   const now = deps.now().getTime();
   return {
     // The tenant's problems are part of the description (and of status.problems), not notes.

@@ -27,7 +27,7 @@ export interface LsDeps {
 }
 
 /**
- * Every tenant, one row each, from one inventory (five requests without KubePlus), and three more
+ * Every tenant, one row each, from one inventory (nine requests without KubePlus, ten with Warning events), and three more
  * lists when the policy is asked for.
  */
 async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps): Promise<Snapshot<Listing>> {

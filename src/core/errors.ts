@@ -2,7 +2,7 @@
  * The one error type of mimt. Every layer throws it (or lets the CLI wrap what it does not know as an
  * internal error); only the CLI layer turns it into a line on stderr and an exit code.
  */
-export type ErrorKind = 'usage' | 'failure';
+export type ErrorKind = 'usage' | 'failure' | 'interrupted';
 
 export interface MimtErrorOptions {
   kind?: ErrorKind;
@@ -34,6 +34,11 @@ export function failure(message: string, options: Omit<MimtErrorOptions, 'kind'>
   return new MimtError(message, { ...options, kind: 'failure' });
 }
 
+/** The user stopped the command (Ctrl-C) and it stopped cleanly: exit 130, as a shell reports SIGINT. */
+export function interrupted(message: string, options: Omit<MimtErrorOptions, 'kind'> = {}): MimtError {
+  return new MimtError(message, { ...options, kind: 'interrupted' });
+}
+
 /** Exit codes documented in the README. */
 export const EXIT = {
   ok: 0,
@@ -41,9 +46,12 @@ export const EXIT = {
   usage: 2,
   findings: 3,
   /** The reader of stdout went away (`| head`): what a shell reports for kubectl killed by SIGPIPE. */
+  /** Stopped by Ctrl-C (SIGINT), after undoing what it had begun. */
+  interrupted: 130,
   brokenPipe: 141,
 } as const;
 
 export function exitCodeOf(error: unknown): number {
-  return error instanceof MimtError && error.kind === 'usage' ? EXIT.usage : EXIT.failure;
+  if (!(error instanceof MimtError)) return EXIT.failure;
+  return error.kind === 'usage' ? EXIT.usage : error.kind === 'interrupted' ? EXIT.interrupted : EXIT.failure;
 }

@@ -99,9 +99,9 @@ function sections(pods: readonly PodRow[], detail: TenantDetail, now: number): D
       headers: ['KIND', 'NAME', 'FROM', 'STATUS'],
       rows: detail.resources.map((r) => [
         cell(r.kind),
-        cell(r.name),
-        cell(r.origin === 'other' ? '-' : r.origin),
-        cell(r.status),
+        cell(r.scope === 'cluster' ? `${r.name} (cluster-wide)` : r.scope ? `${r.scope}/${r.name}` : r.name),
+        cell(r.origin === 'other' ? '-' : r.part ? `${r.origin} (${r.part === 'crd' ? 'crds/' : 'hook'})` : r.origin),
+        cell(r.status, r.status === 'missing' ? 'red' : undefined),
       ]),
     },
     {
@@ -141,10 +141,10 @@ function sections(pods: readonly PodRow[], detail: TenantDetail, now: number): D
     },
     {
       title: 'Events',
-      note: `Warning events, newest first (at most ${RECENT_EVENTS})`,
+      note: `Warning events, alike ones counted together, newest first (at most ${RECENT_EVENTS})`,
       headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
       rows: detail.events.map((e) => [
-        cell(`${age(now, e.lastSeen)}${e.count > 1 ? ` (x${e.count})` : ''}`),
+        cell(`${age(now, e.lastSeen)}${e.count > 1 ? ` (x${e.count} over ${age(now, e.firstSeen)})` : ''}`),
         cell(e.type, 'yellow'),
         cell(e.reason),
         cell(e.object),

@@ -7,6 +7,7 @@ import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
 import type { PolicySummary } from '../core/policy/summary.ts';
 import { unreadableIn } from '../core/kube/scope.ts';
 import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
+import { schedulingProblem, shortfalls } from '../core/tenant/workloads.ts';
 import type { Tone } from '../output/result.ts';
 import { API_VERSION } from './document.ts';
 
@@ -67,11 +68,16 @@ export function viewTenants(inventory: Inventory, policies?: Map<Tenant, PolicyS
     const pods = summarizePods(inventory.pods.get(tenant.namespace) ?? []);
     const unreadable = unreadableIn(inventory.unreadable.releases, tenant.namespace) ?? podsUnreadable;
     const chart = tenant.chart ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
+    const events = inventory.events.get(tenant.namespace) ?? [];
+    const workloads = {
+      shortfalls: shortfalls(inventory.workloads.get(tenant.namespace) ?? [], events),
+      scheduling: schedulingProblem(events),
+    };
     return {
       tenant: { ...tenant, chart },
       release,
       pods: podsUnreadable === undefined ? pods : undefined,
-      status: tenantStatus(tenant, release, pods, unreadable),
+      status: tenantStatus(tenant, release, pods, unreadable, workloads),
       quota: quotaUse(inventory.quotas.get(tenant.namespace) ?? []),
       ...(policies ? { policy: policies.get(tenant) } : {}),
     };
@@ -84,11 +90,9 @@ export function policyText(view: TenantView): string {
   return view.policy.state === 'none' && view.policy.profile === null ? '-' : view.policy.state;
 }
 
-/** The STATUS column: the phase, with the worst pod reason when Degraded. */
+/** The STATUS column: the phase, with the one-word cause when Degraded. */
 export function statusText(view: TenantView): string {
-  return view.status.phase === 'Degraded' && view.pods?.worstReason
-    ? `Degraded (${view.pods.worstReason})`
-    : view.status.phase;
+  return view.status.phase === 'Degraded' && view.status.cause ? `Degraded (${view.status.cause})` : view.status.phase;
 }
 
 /** `1200m/4 (30%)`; `1200m` without a quota; `-` when nothing is known. */

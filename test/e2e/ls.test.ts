@@ -194,7 +194,11 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
     assert.equal(item(crashing).status.reason, '1 of 3 pods not ready: CrashLoopBackOff');
     assert.ok((item(crashing).status.pods?.restarts ?? 0) >= 1, 'the crash-looping pod restarts');
     assert.equal(item(starting).status.phase, 'Progressing');
-    assert.equal(item(starting).status.reason, '1 pods starting');
+    // Its pod waits for a node that does not exist, and the scheduler says so.
+    assert.match(
+      item(starting).status.reason ?? '',
+      /^1 pods starting; pod waiting-[a-z0-9-]+ cannot be scheduled: 0\/3 nodes are available: 3 node\(s\) didn't match Pod's node affinity\/selector/,
+    );
     assert.equal(item(failed).status.phase, 'Failed');
     assert.equal(item(failed).status.release?.status, 'failed');
     assert.equal(item(bare).status.reason, `no Helm release "${bare}" in the namespace`);
@@ -262,18 +266,37 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
     assert.equal(result.stderr, 'No tenants found\n');
   });
 
-  it('costs five API requests plus one per KubePlus Kind, reported with -v', async () => {
-    const compositions = await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions', '-A']);
-    const result = await ls(['-v=1']);
+  /** The paths `ls` read, from -v=6, and the count it reported. */
+  async function requestsOf(args: string[]): Promise<{ paths: string[]; count: number }> {
+    const result = await ls([...args, '-v=6']);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stderr, new RegExp(`I ${5 + compositions.items.length} API requests`));
+    const paths = [...result.stderr.matchAll(/^I GET https?:\/\/[^/]+([^?\s]*)/gm)].map((m) => m[1] as string);
+    return { paths, count: Number(/I (\d+) API requests/.exec(result.stderr)?.[1]) };
+  }
+
+  it('costs nine cluster-wide lists plus one per KubePlus Kind, and Warning events only when pods are missing', async () => {
+    const compositions = await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions', '-A']);
+    const { paths, count } = await requestsOf([]);
+    const events = paths.includes('/api/v1/events') ? 1 : 0;
+    assert.equal(count, 9 + events + compositions.items.length);
+    // Every list is cluster-wide: no request names a namespace, whatever the number of tenants.
+    assert.deepEqual(
+      paths.filter((p) => p.includes('/namespaces/')),
+      [],
+    );
+    for (const kind of ['deployments', 'statefulsets', 'daemonsets', 'jobs']) {
+      assert.ok(
+        paths.some((p) => p.endsWith(`/${kind}`)),
+        `${kind} listed`,
+      );
+    }
   });
 
   it('costs three requests more with -o wide, for the policy kinds the inventory lacks', async () => {
-    const compositions = await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions', '-A']);
-    const result = await ls(['-o', 'wide', '-v=1']);
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stderr, new RegExp(`I ${8 + compositions.items.length} API requests`));
+    const plain = await requestsOf([]);
+    const wide = await requestsOf(['-o', 'wide']);
+    const events = (r: { paths: string[] }) => (r.paths.includes('/api/v1/events') ? 1 : 0);
+    assert.equal(wide.count - events(wide), plain.count - events(plain) + 3);
   });
 
   describe('one tenant in detail', () => {
@@ -356,7 +379,7 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
         new RegExp(`^  http://127\\.0\\.0\\.\\d:${nodePort}\\s+NodePort\\s+service/web-nodeport\\s+node-\\d+$`, 'm'),
       );
       assert.match(out, /^ {2}<pending>\s+LoadBalancer\s+service\/web-lb$/m);
-      assert.match(out, /^ {2}\S+ \(x3\)\s+Warning\s+BackOff\s+pod\/web-0\s+Back-off pulling image "web:1"$/m);
+      assert.match(out, /^ {2}\S+ \(x3 over \S+\)\s+Warning\s+BackOff\s+pod\/web-0\s+Back-off pulling image "web:1"$/m);
       assert.doesNotMatch(out, /Pulled/, 'Normal events are left out');
     });
 

@@ -32,3 +32,7 @@ export async function helmTenant(name: string, options: { labels?: Record<string
 export async function deleteNamespaces(names: string[]): Promise<void> {
   for (const name of names) await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
 }
+
+/** Test charts shaped like public ones (test/fixtures/charts): pods without securityContext and more. */
+export const SHOP_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'shop');
+export const OPERATOR_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'operator');

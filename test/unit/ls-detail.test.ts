@@ -140,6 +140,39 @@ describe('recent Warning events', () => {
     );
     assert.ok(!recent.some((e) => e.reason === 'R-normal'));
   });
+
+  it('counts alike events together, the generated names of refused pods aside, with first and last seen', () => {
+    const refused = (pod: string, first: string, last: string, count: number) => ({
+      metadata: { name: `web-7c7bdc5569.${pod}` },
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: `Error creating: pods "web-7c7bdc5569-${pod}" is forbidden: violates PodSecurity "restricted:latest"`,
+      involvedObject: { kind: 'ReplicaSet', name: 'web-7c7bdc5569' },
+      firstTimestamp: first,
+      lastTimestamp: last,
+      count,
+    });
+    const recent = recentWarnings([
+      refused('cpxs9', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00Z', 1),
+      refused('lt4hq', '2026-01-01T10:00:01Z', '2026-01-01T10:05:00Z', 3),
+      refused('q4z5b', '2026-01-01T10:00:02Z', '2026-01-01T10:00:02Z', 1),
+      {
+        ...refused('n4kx2', '2026-01-01T10:00:03Z', '2026-01-01T10:00:03Z', 1),
+        message:
+          '(combined from similar events): Error creating: pods "web-7c7bdc5569-n4kx2" is forbidden: violates PodSecurity "restricted:latest"',
+      },
+      event('other', 'Warning', '2026-01-01T09:00:00Z'),
+    ]);
+    assert.deepEqual(
+      recent.map((e) => [e.reason, e.count, e.firstSeen, e.lastSeen]),
+      [
+        ['FailedCreate', 6, '2026-01-01T10:00:00Z', '2026-01-01T10:05:00Z'],
+        // Without a first time, the event's creation is when it was first seen.
+        ['R-other', 1, '2026-01-01T00:00:00Z', '2026-01-01T09:00:00Z'],
+      ],
+    );
+    assert.match(recent[0]?.message ?? '', /pods "web-7c7bdc5569-lt4hq" is forbidden/);
+  });
 });
 
 describe('status when the tenant cannot be read', () => {

@@ -168,4 +168,52 @@ describe('policy audit rules', () => {
     const [a, b] = [tenant('a', shared), tenant('b', shared)];
     assert.deepEqual(auditTenants({ audited: [a], tenants: [a, b], objects: inForce('a', shared), pods: [] }), []);
   });
+
+  it("finds rights a tenant's identities hold outside its namespace, naming what they may do where", () => {
+    const objects = [
+      ...inForce('acme', standard),
+      ...inForce('globex', owned),
+      {
+        kind: 'RoleBinding',
+        metadata: { name: 'ops-view', namespace: 'kube-system' },
+        roleRef: { kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'Group', name: 'globex-admins' }],
+      },
+    ];
+    const clusterBindings: KubeObject[] = [
+      {
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'acme-operator' },
+        roleRef: { kind: 'ClusterRole', name: 'secret-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace: 'acme' }],
+      },
+      {
+        // Every ServiceAccount: the cluster's own business, not one tenant's.
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'system:discovery' },
+        roleRef: { kind: 'ClusterRole', name: 'system:discovery' },
+        subjects: [{ kind: 'Group', name: 'system:authenticated' }],
+      },
+    ];
+    const clusterRoles: KubeObject[] = [
+      {
+        kind: 'ClusterRole',
+        metadata: { name: 'secret-reader' },
+        rules: [
+          { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+          { apiGroups: ['example.test'], resources: ['gadgets'], verbs: ['update'] },
+        ],
+      },
+    ];
+    const findings = auditTenants({ audited: tenants, tenants, objects, pods: [], clusterBindings, clusterRoles });
+    assert.deepEqual(brief(findings), [
+      'high acme cluster-wide-access ClusterRoleBinding/acme-operator',
+      'high globex access-outside-namespace RoleBinding/kube-system/ops-view',
+    ]);
+    assert.equal(
+      findings[0]?.message,
+      'gives ServiceAccount acme/operator ClusterRole secret-reader in every namespace: get, list, watch secrets; update gadgets.example.test',
+    );
+    assert.equal(findings[1]?.message, 'gives Group globex-admins ClusterRole view in namespace kube-system');
+  });
 });

@@ -1,4 +1,6 @@
-import { HELM_RECORD_SELECTOR } from '../helm/records.ts';
+import { HELM_RECORD_SELECTOR, type ReleaseRecord } from '../helm/records.ts';
+import { type ReleaseObject, readReleaseObjects } from '../helm/release.ts';
+import { ResourceFinder } from '../kube/discovery.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { type ReadReport, getOptional, readOptional } from '../kube/read.ts';
@@ -20,13 +22,17 @@ import {
   serviceUrls,
 } from '../tenant/urls.ts';
 
-/** One object in the tenant's namespace, as the detail view lists it. */
+/** One object of the tenant (in its namespace, or cluster-scoped from its release), as the detail view lists it. */
 export interface TenantResource {
   kind: string;
   name: string;
   /** Where it comes from: the tenant's Helm release, mimt's (or KubePlus's) policy, or neither. */
   origin: 'release' | 'policy' | 'other';
   status: string;
+  /** Set for an object of the release outside the tenant's namespace: the cluster, or another namespace. */
+  scope?: 'cluster' | string;
+  /** Set for a release object that is a hook or one of the chart's CRDs rather than a template. */
+  part?: 'hook' | 'crd';
 }
 
 /** Everything `ls TENANT` shows beyond the listing row. */
@@ -65,6 +71,9 @@ const KIND_ORDER = [
   'StatefulSet',
   'DaemonSet',
   'Job',
+  'CronJob',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
   'Service',
   'Ingress',
   'PersistentVolumeClaim',
@@ -73,8 +82,19 @@ const KIND_ORDER = [
   'NetworkPolicy',
   'ResourceQuota',
   'LimitRange',
+  'ServiceAccount',
+  'Role',
   'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
 ];
+
+/** Kinds not in KIND_ORDER come after those that are, by name. */
+const kindRank = (kind: string): number => {
+  const rank = KIND_ORDER.indexOf(kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
+};
 
 const EMPTY_TABLE: ServerTable = { columnDefinitions: [], rows: [] };
 const isReleaseRecord = parseSelector(HELM_RECORD_SELECTOR);
@@ -131,6 +151,7 @@ export async function tenantDetail(
   tenant: Tenant,
   pods: readonly PodRow[],
   report: ReadReport,
+  release?: ReleaseRecord,
 ): Promise<TenantDetail> {
   const ns = tenant.namespace;
   const unreadablePolicy: string[] = [];
@@ -142,7 +163,7 @@ export async function tenantDetail(
     if (report.refused(`${kind}s`, ns)) unreadablePolicy.push(`${kind}s`);
     return (list?.items ?? []).map((item) => ({ ...item, apiVersion: list?.apiVersion, kind }));
   };
-  const [tables, policyLists, services, ingresses, events, namespace] = await Promise.all([
+  const [tables, policyLists, services, ingresses, events, namespace, manifest] = await Promise.all([
     Promise.all(
       TABLE_KINDS.map(async (k) => ({
         ...k,
@@ -161,6 +182,9 @@ export async function tenantDetail(
           undefined,
           report,
         ),
+    release
+      ? readOptional('the Helm release (Secret)', readReleaseObjects(client, release), undefined, report, ns)
+      : undefined,
   ]);
   const nodeTable = services.items.some((s) => s.spec?.type === 'NodePort')
     ? await readOptional('nodes (for NodePort addresses)', client.table(collectionPath('Node')), EMPTY_TABLE, report)
@@ -173,7 +197,7 @@ export async function tenantDetail(
     origin: origin(tenant, kind, metadata),
     status,
   });
-  const resources = [
+  const resources: TenantResource[] = [
     ...tables.flatMap((k) =>
       tableRows(k.table)
         // Helm's release records are the release itself, shown as such, not one of its objects.
@@ -183,7 +207,28 @@ export async function tenantDetail(
     ...policyObjects.map((o) => resource(o.kind as string, o.metadata, describePolicyObject(o))),
     ...services.items.map((s) => resource('Service', s.metadata, serviceStatus(s))),
     ...ingresses.items.map((i) => resource('Ingress', i.metadata, ingressStatus(i))),
-  ].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
+  ];
+  // Hooks carry no release annotation: the release's own manifest says they are its.
+  const inRelease = new Map((manifest ?? []).map((o) => [`${o.kind}/${o.namespace ?? ns}/${o.name}`, o]));
+  for (const r of resources) {
+    const object = inRelease.get(`${r.kind}/${ns}/${r.name}`);
+    if (!object) continue;
+    r.origin = 'release';
+    if (object.part === 'hook') {
+      r.part = 'hook';
+      r.status = `${(object.hookEvents ?? []).join(',')} hook, ${r.status}`;
+    }
+  }
+  const listed = new Set(resources.map((r) => `${r.kind}/${ns}/${r.name}`));
+  const others = await releaseResources(client, tenant, manifest ?? [], listed, report);
+  resources.push(...others);
+  resources.sort(
+    (a, b) =>
+      kindRank(a.kind) - kindRank(b.kind) ||
+      a.kind.localeCompare(b.kind) ||
+      (a.scope ?? '').localeCompare(b.scope ?? '') ||
+      a.name.localeCompare(b.name),
+  );
   const nodes = nodesFor(nodeTable, pods);
   return {
     resources,
@@ -191,4 +236,101 @@ export async function tenantDetail(
     events: recentWarnings(events.items),
     policy: policySummary(tenant, namespace, policyObjects, unreadablePolicy),
   };
+}
+
+type Fields = Record<string, unknown>;
+const field = (o: KubeObject, key: string): Fields => (o[key] ?? {}) as Fields;
+const num = (v: unknown): string => (typeof v === 'number' ? String(v) : '?');
+
+/** A one-line status of an object the namespace's lists did not cover, read whole. */
+function objectStatus(o: KubeObject): string {
+  const spec = field(o, 'spec');
+  const status = field(o, 'status');
+  const conditions = (status.conditions ?? []) as { type?: string; status?: string }[];
+  switch (o.kind) {
+    case 'HorizontalPodAutoscaler':
+      return `${num(status.currentReplicas)}/${num(status.desiredReplicas)} replicas (min ${num(spec.minReplicas ?? 1)}, max ${num(spec.maxReplicas)})`;
+    case 'PodDisruptionBudget':
+      return `${num(status.currentHealthy)}/${num(status.desiredHealthy)} healthy, ${num(status.disruptionsAllowed)} disruptions allowed`;
+    case 'CronJob':
+      return `schedule "${String(spec.schedule ?? '?')}"${spec.suspend ? ', suspended' : ''}, last run ${String(status.lastScheduleTime ?? 'never')}`;
+    case 'CustomResourceDefinition':
+      return conditions.some((c) => c.type === 'Established' && c.status === 'True')
+        ? 'Established'
+        : 'not established';
+    case 'Role':
+    case 'ClusterRole':
+      return count(((o.rules ?? []) as unknown[]).length, 'rule');
+    case 'RoleBinding':
+    case 'ClusterRoleBinding': {
+      const role = (o.roleRef ?? {}) as { kind?: string; name?: string };
+      const subjects = ((o.subjects ?? []) as { kind?: string; name?: string; namespace?: string }[]).map(
+        (x) => `${x.kind ?? '?'} ${x.namespace ? `${x.namespace}/` : ''}${x.name ?? '?'}`,
+      );
+      return `${role.kind ?? '?'} ${role.name ?? '?'} to ${subjects.join(', ') || 'nobody'}`;
+    }
+    default:
+      return 'present';
+  }
+}
+
+/** A hook Helm deletes after it ran, or before it runs again, is gone by design, not missing. */
+function absentStatus(object: ReleaseObject): string {
+  if (object.part !== 'hook') return 'missing';
+  const when = (object.hookEvents ?? []).join(',') || 'hook';
+  return (object.hookDeletePolicies ?? []).some((p) => p === 'hook-succeeded' || p === 'hook-failed')
+    ? `${when} hook, deleted after it ran`
+    : `${when} hook, missing`;
+}
+
+/**
+ * The release's objects that the namespace's lists did not cover (an HPA, a PodDisruptionBudget,
+ * a CronJob, cluster-scoped RBAC and CRDs, a custom resource, …), each read by itself: one
+ * request per object, plus one discovery request per API group version mimt does not know.
+ */
+async function releaseResources(
+  client: KubeClient,
+  tenant: Tenant,
+  objects: readonly ReleaseObject[],
+  listed: ReadonlySet<string>,
+  report: ReadReport,
+): Promise<TenantResource[]> {
+  const finder = new ResourceFinder(client);
+  const seen = new Set<string>();
+  const found = await Promise.all(
+    objects.map(async (object): Promise<TenantResource | undefined> => {
+      const resource = await finder.find(object.apiVersion, object.kind).catch(() => undefined);
+      const namespace = resource && !resource.namespaced ? undefined : (object.namespace ?? tenant.namespace);
+      const key = `${object.kind}/${namespace ?? ''}/${object.name}`;
+      if (listed.has(key) || seen.has(key)) return undefined;
+      seen.add(key);
+      const base = {
+        kind: object.kind,
+        name: object.name,
+        origin: 'release' as const,
+        ...(namespace === undefined
+          ? { scope: 'cluster' }
+          : namespace !== tenant.namespace
+            ? { scope: namespace }
+            : {}),
+        ...(object.part !== 'template' ? { part: object.part } : {}),
+      };
+      if (!resource) return { ...base, status: `${object.apiVersion} not served by the API server` };
+      const live = await readOptional(
+        `${object.kind}s`,
+        getOptional<KubeObject>(client, objectPath(resource, namespace, object.name)),
+        null,
+        report,
+        namespace,
+      );
+      if (live === null) return { ...base, status: '<unknown>' };
+      if (live === undefined) return { ...base, status: absentStatus(object) };
+      const status = objectStatus({ ...live, kind: object.kind });
+      return {
+        ...base,
+        status: object.part === 'hook' ? `${(object.hookEvents ?? []).join(',')} hook, ${status}` : status,
+      };
+    }),
+  );
+  return found.filter((r): r is TenantResource => r !== undefined);
 }

@@ -1,4 +1,7 @@
-import { failure } from '../errors.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MimtError, failure, interrupted } from '../errors.ts';
 import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
 import type { Helm } from '../helm/cli.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
@@ -11,9 +14,11 @@ import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
 import { mimtRecord, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
+import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
-import { acquireInstallLock } from './lock.ts';
+import { type InstallLock, acquireInstallLock } from './lock.ts';
+import { podRefusals, podTemplates } from './preflight.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -91,15 +96,44 @@ async function currentRelease(
   return latestReleases(records.items).get(namespace)?.[0];
 }
 
+/** The chart rendered with the request's values, hooks included, as `helm template` prints it. */
+async function render(deps: InstallDeps, request: InstallRequest): Promise<string> {
+  if (!request.reuseValues) {
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, ...helmValueArgs(request)];
+    return (await deps.helm.run(args)).stdout;
+  }
+  // helm template cannot reuse a release's values: they are handed over as a values file instead.
+  const dir = mkdtempSync(path.join(tmpdir(), 'mimt-values-'));
+  try {
+    const file = path.join(dir, 'values.yaml');
+    const values = await deps.helm.run(['get', 'values', request.tenant, '--namespace', request.tenant, '-o', 'yaml']);
+    writeFileSync(file, values.stdout, { mode: 0o600 });
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--values', file];
+    return (await deps.helm.run([...args, ...(request.version ? ['--version', request.version] : [])])).stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a tenant can do about pods its policy refuses, by the profile that refuses them. */
+function preflightHint(request: InstallRequest): string {
+  const level = { strict: 'restricted', standard: 'baseline', none: undefined }[request.settings.profile];
+  const values =
+    level === 'restricted'
+      ? 'runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile.type: RuntimeDefault'
+      : 'no privileged containers, host namespaces, hostPath volumes or added capabilities';
+  const other =
+    request.settings.profile === 'strict'
+      ? '--profile standard (Pod Security "baseline", which admits pods without a securityContext)'
+      : '--profile none (no Pod Security, quota or isolation at all)';
+  return (
+    `set the pods' securityContext through the chart's values (-f values.yaml; the chart's README names the keys; ` +
+    `${values}), raise the quota with --quota if it refused them, or install with ${other}`
+  );
+}
+
 async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo): Promise<InstallOutcome> {
-  const { stdout } = await deps.helm.run([
-    'template',
-    request.tenant,
-    request.chart,
-    '--namespace',
-    request.tenant,
-    ...helmValueArgs(request),
-  ]);
+  const stdout = await render(deps, request);
   return {
     action: 'planned',
     tenant: request.tenant,
@@ -112,6 +146,37 @@ async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo
       manifest: manifestObjects(stdout),
     },
   };
+}
+
+const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
+
+/**
+ * A release left pending by a helm that no longer runs blocks every later helm operation. Under a
+ * lock taken over from an install that stopped renewing it, that helm was the stopped install's:
+ * a first install is uninstalled, an upgrade rolled back, and this run goes on. Without such a
+ * takeover the pending operation did not run under mimt's lock, and is not mimt's to undo.
+ */
+async function recoverRelease(
+  deps: InstallDeps,
+  name: string,
+  lock: InstallLock,
+  release: ReleaseRecord | undefined,
+): Promise<ReleaseRecord | undefined> {
+  if (!release || !PENDING.has(release.status)) return release;
+  if (!lock.tookOver) {
+    throw failure(
+      `release ${name} is ${release.status} (revision ${release.revision}) by a helm outside mimt's install lock`,
+      {
+        hint:
+          `if no helm runs on it any more: helm ${release.status === 'pending-install' ? 'uninstall' : 'rollback'} ${name} ` +
+          `--namespace ${name}, then install again`,
+      },
+    );
+  }
+  const fix = release.status === 'pending-install' ? 'uninstall' : 'rollback';
+  deps.progress(`release ${name}: ${release.status} left by the stopped install; helm ${fix}`);
+  await deps.helm.run([fix, name, '--namespace', name]);
+  return currentRelease(deps.client, name, name);
 }
 
 /** A step that put something in the cluster, and how to take it out again. */
@@ -134,8 +199,8 @@ async function createTenantNamespace(client: KubeClient, namespace: KubeObject):
   return getNamespace(client, namespace.metadata.name);
 }
 
-async function rollBack(undo: Undo[], progress: (line: string) => void, name: string): Promise<string[]> {
-  if (undo.length) progress(`install of ${name} failed: removing what this run created`);
+async function rollBack(undo: Undo[], progress: (line: string) => void, what: string): Promise<string[]> {
+  if (undo.length) progress(`${what}: removing what this run created`);
   const left: string[] = [];
   for (const step of [...undo].reverse()) {
     try {
@@ -182,14 +247,13 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     chart,
     release: name,
   });
-  // The lease must outlive helm's own timeout, or a slow install could lose its lock midway.
-  const lockMs = request.timeoutMs + 60_000;
   const undo: Undo[] = [];
-  let unlock: (() => Promise<void>) | undefined;
+  let lock: InstallLock | undefined;
+  let helmStarted: Date | undefined;
   try {
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
-      unlock = await acquireInstallLock(client, name, lockMs);
+      lock = await acquireInstallLock(client, name, progress, deps.signal);
       await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint));
     } else {
       progress(`namespace ${name}: creating`);
@@ -198,10 +262,14 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         what: `namespace ${name}`,
         run: () => deleteNamespace(client, name, { waitMs: 120_000, uid: created?.metadata.uid }),
       });
-      unlock = await acquireInstallLock(client, name, lockMs);
+      lock = await acquireInstallLock(client, name, progress, deps.signal);
     }
+    const stopped = AbortSignal.any([lock.lost, ...(deps.signal ? [deps.signal] : [])]);
+    stopped.throwIfAborted();
     // Read under the lock: another install may have finished just before it was taken.
-    const before = existing ? await currentRelease(client, name, name) : undefined;
+    const before = existing
+      ? await recoverRelease(deps, name, lock, await currentRelease(client, name, name))
+      : undefined;
 
     const ownedBefore = new Set(
       existing ? (await ownedPolicyObjects(client, name)).map((o) => `${o.kind}/${o.metadata.name}`) : [],
@@ -217,6 +285,19 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       });
     }
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
+    stopped.throwIfAborted();
+    // Before Helm changes anything: would the tenant's own policy admit the chart's pods at all?
+    const templates = podTemplates(await render(deps, request));
+    const refused = await podRefusals(client, name, templates);
+    if (refused.length) {
+      throw failure(
+        `the chart's pods would not be admitted under profile ${request.settings.profile}: ${refused.join('; ')}`,
+        {
+          hint: preflightHint(request),
+        },
+      );
+    }
+    progress(`pre-flight: the API server admits the pods of all ${templates.length} pod templates`);
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
       progress(`release ${name}: unchanged (revision ${before.revision})`);
@@ -231,6 +312,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         },
       });
     }
+    helmStarted = new Date();
     await helm.run(
       [
         'upgrade',
@@ -245,27 +327,39 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         ...(request.wait ? ['--wait'] : []),
         ...(before ? [await helm.rollbackFlag()] : []),
       ],
-      { signal: deps.signal },
+      { signal: stopped },
     );
     await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
     return outcome(before ? 'upgraded' : 'installed');
   } catch (error) {
+    // Read before the roll-back removes them: the objects' status and events say what helm does not.
+    const causes = helmStarted ? await workloadProblems(client, name, helmStarted).catch((): string[] => []) : [];
     // Without the lock this run changed nothing of the other install's, so it undoes only what it created.
     const left = await rollBack(
-      unlock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
+      lock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
       progress,
-      name,
+      `install of ${name} ${deps.signal?.aborted ? 'interrupted' : 'failed'}`,
     );
     const reason = error instanceof Error ? error.message : String(error);
-    throw failure(`install of tenant "${name}" failed: ${reason}`, {
+    const why = causes.length ? `${causes.join('; ')} (${reason})` : reason;
+    const lost = lock?.lost.aborted ? (lock.lost.reason as Error).message : undefined;
+    const stop = deps.signal?.aborted ? interrupted : failure;
+    const message = deps.signal?.aborted
+      ? `install of tenant "${name}" interrupted (Ctrl-C)`
+      : `install of tenant "${name}" failed: ${lost ?? why}`;
+    throw stop(message, {
       cause: error,
-      hint: left.length
-        ? `could not remove: ${left.join('; ')}`
-        : undo.length
-          ? 'everything this run created was removed'
-          : 'nothing was changed',
+      hint: [
+        // The way out a step named (a busy lock, a pending release) comes first.
+        ...(error instanceof MimtError && error.hint ? [error.hint] : []),
+        left.length
+          ? `could not remove: ${left.join('; ')}`
+          : undo.length
+            ? 'everything this run created was removed'
+            : 'nothing was changed',
+      ].join('; '),
     });
   } finally {
-    await unlock?.().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
   }
 }

@@ -53,6 +53,19 @@ const KNOWN: readonly Resource[] = [
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   grouped('coordination.k8s.io', 'v1', 'Lease', 'leases'),
+  grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
+  grouped('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false),
+  grouped('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false),
+  grouped('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false),
+  grouped(
+    'admissionregistration.k8s.io',
+    'v1',
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false,
+  ),
+  grouped('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false),
+  core('PersistentVolume', 'persistentvolumes', false),
   grouped('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods'),
   grouped('workflows.kubeplus', 'v1alpha1', 'ResourceComposition', 'resourcecompositions'),
 ];
@@ -67,8 +80,34 @@ export function resourceOf(kind: string): Resource {
 }
 
 /** The resource of a kind mimt does not know in advance (a KubePlus Kind, a custom resource). */
-export function customResource(group: string, version: string, kind: string, plural: string): Resource {
-  return grouped(group, version, kind, plural);
+export function customResource(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced = true,
+): Resource {
+  return grouped(group, version, kind, plural, namespaced);
+}
+
+/** `apps/v1` → group `apps`, version `v1`; `v1` → the core group. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** The known resource of `kind` when it lives in the API group `apiVersion` names, else undefined. */
+export function knownResource(apiVersion: string, kind: string): Resource | undefined {
+  const found = BY_KIND.get(kind);
+  return found && found.group === splitApiVersion(apiVersion).group ? found : undefined;
+}
+
+/** The discovery document of one group version: `/api/v1` or `/apis/<group>/<version>`. */
+export function discoveryPath(apiVersion: string): string {
+  const { group, version } = splitApiVersion(apiVersion);
+  return groupVersionPath(grouped(group, version, '', '', true));
 }
 
 export type KindRef = string | Resource;

@@ -1,6 +1,7 @@
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
-import { ReadReport } from '../kube/read.ts';
+import { ReadReport, readOptional } from '../kube/read.ts';
+import { collectionPath } from '../kube/resources.ts';
 import { type Collected, collect, unreadableIn } from '../kube/scope.ts';
 import type { Tenant, TenantSource } from '../tenant/contract.ts';
 import { PAGE_SIZE, listTenants, readAcrossTenants } from '../tenant/inventory.ts';
@@ -14,6 +15,24 @@ const RUNNING_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
 interface Read {
   objects: Collected<KubeObject>[];
   pods: Collected<KubeObject>;
+}
+
+/** ClusterRoleBindings and ClusterRoles: cluster-scoped, so one list each whatever the scope. */
+async function readClusterAccess(client: KubeClient, report: ReadReport) {
+  const list = (kind: string, what: string) =>
+    readOptional(
+      what,
+      client
+        .list(collectionPath(kind), { pageSize: PAGE_SIZE })
+        .then((l) => l.items.map((item) => ({ ...item, kind }))),
+      undefined,
+      report,
+    );
+  const [clusterBindings, clusterRoles] = await Promise.all([
+    list('ClusterRoleBinding', 'ClusterRoleBindings'),
+    list('ClusterRole', 'ClusterRoles'),
+  ]);
+  return { clusterBindings, clusterRoles };
 }
 
 /** One list per policy kind and one of running pods, across the cluster or in each namespace of `scope`. */
@@ -75,6 +94,7 @@ export async function auditPolicies(
   let all: AuditTenant[];
   let audited: AuditTenant[];
   let read: Read;
+  const clusterAccess = readClusterAccess(client, report);
   if (only) {
     const found = await listTenants(client, { names: [only.name] }, report);
     const chosen = resolveTenant(found.tenants, only.name, only.source);
@@ -92,6 +112,7 @@ export async function auditPolicies(
     tenants: all,
     objects: read.objects.flatMap((c) => c.items),
     pods: read.pods.items,
+    ...(await clusterAccess),
   });
   const kinds: [string, Collected<KubeObject>][] = [
     ...POLICY_KINDS.map(

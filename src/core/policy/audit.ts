@@ -35,6 +35,9 @@ export interface AuditInput {
   /** NetworkPolicies, ResourceQuotas, LimitRanges and RoleBindings (kind set) of the audited namespaces. */
   objects: KubeObject[];
   pods: KubeObject[];
+  /** ClusterRoleBindings, and the ClusterRoles they name (for what they allow); empty when unread. */
+  clusterBindings?: KubeObject[];
+  clusterRoles?: KubeObject[];
 }
 
 /** What a missing or changed profile object costs: open network first, then resources, then access. */
@@ -214,6 +217,65 @@ function bindingFindings(t: AuditTenant, ctx: Context): Found[] {
   });
 }
 
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+  verbs?: string[];
+}
+
+/** What a role allows, rule by rule: `get, list, watch secrets; * pods.metrics.k8s.io`. */
+export function rightsText(rules: readonly Rule[]): string {
+  return rules
+    .map((rule) => {
+      const verbs = (rule.verbs ?? []).join(', ');
+      if (rule.nonResourceURLs?.length) return `${verbs} ${rule.nonResourceURLs.join(', ')}`;
+      const groups = rule.apiGroups ?? [''];
+      const what = (rule.resources ?? []).flatMap((r) => groups.map((g) => (g === '' ? r : `${r}.${g}`)));
+      const named = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(', ')}` : '';
+      return `${verbs} ${what.join(', ')}${named}`;
+    })
+    .join('; ');
+}
+
+/** The tenant's own identities (its ServiceAccounts, its owner) among a binding's subjects. */
+function ownSubjects(binding: KubeObject, t: AuditTenant, ctx: Context): string[] {
+  return subjectsOf(binding)
+    .filter((subject) => tenantsOf(subject, ctx).includes(t.tenant.name))
+    .map(subjectText);
+}
+
+/**
+ * Rights a tenant's identities hold outside its namespace: through a ClusterRoleBinding (in every
+ * namespace, and over cluster-scoped objects), or a RoleBinding in another namespace.
+ */
+function escapedAccessFindings(t: AuditTenant, ctx: Context): Found[] {
+  const roles = new Map((ctx.input.clusterRoles ?? []).map((r) => [r.metadata.name, r]));
+  const rights = (role: { kind?: string; name?: string } | undefined): string => {
+    const rules = role?.kind === 'ClusterRole' ? (roles.get(role.name ?? '')?.rules as Rule[] | undefined) : undefined;
+    return rules?.length ? `: ${rightsText(rules)}` : '';
+  };
+  const cluster = (ctx.input.clusterBindings ?? []).flatMap((binding): Found[] => {
+    const who = ownSubjects(binding, t, ctx);
+    if (!who.length) return [];
+    const role = binding.roleRef as { kind?: string; name?: string } | undefined;
+    const message = `gives ${who.join(', ')} ClusterRole ${role?.name ?? '?'} in every namespace${rights(role)}`;
+    return [found('high', 'cluster-wide-access', `ClusterRoleBinding/${binding.metadata.name}`, message)];
+  });
+  const elsewhere = ctx.input.objects
+    .filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace !== t.tenant.namespace)
+    .flatMap((binding): Found[] => {
+      const who = ownSubjects(binding, t, ctx);
+      if (!who.length) return [];
+      const role = binding.roleRef as { kind?: string; name?: string } | undefined;
+      const where = binding.metadata.namespace ?? '?';
+      const message = `gives ${who.join(', ')} ${role?.kind ?? 'Role'} ${role?.name ?? '?'} in namespace ${where}${rights(role)}`;
+      return [found('high', 'access-outside-namespace', `RoleBinding/${where}/${binding.metadata.name}`, message)];
+    });
+  return [...cluster, ...elsewhere];
+}
+
 /** Every finding for the audited tenants, the most severe first. */
 export function auditTenants(input: AuditInput): Finding[] {
   const owners = new Map<string, string[]>();
@@ -231,6 +293,7 @@ export function auditTenants(input: AuditInput): Finding[] {
         ...profileFindings(t, ctx),
         ...networkFindings(t, ctx),
         ...bindingFindings(t, ctx),
+        ...escapedAccessFindings(t, ctx),
         ...quotaFindings(t, ctx),
         ...podFindings(t, ctx),
       ].map((f): Finding => ({

@@ -8,6 +8,8 @@ export interface WarningEvent {
   object: string;
   message: string;
   count: number;
+  /** When it was first seen (RFC 3339); null when the event carries no time at all. */
+  firstSeen: string | null;
   /** When it was last seen (RFC 3339); null when the event carries no time at all. */
   lastSeen: string | null;
 }
@@ -17,6 +19,7 @@ interface CoreEvent extends KubeObject {
   reason?: string;
   message?: string;
   count?: number;
+  firstTimestamp?: string;
   lastTimestamp?: string;
   eventTime?: string;
   involvedObject?: { kind?: string; name?: string };
@@ -28,18 +31,47 @@ const time = (stamp: string | null): number => (stamp === null ? 0 : Date.parse(
 /** How many events the detail view shows. */
 export const RECENT_EVENTS = 10;
 
-/** The newest Warning events first, at most RECENT_EVENTS; the times are those kubectl shows. */
+/**
+ * A message with the name the API server generated for a refused pod left out: a controller that
+ * retries gets one event per attempt, each naming another pod, all saying the same thing.
+ */
+function sameness(e: WarningEvent, name: string): string {
+  return e.message.replaceAll(new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]{5}"`, 'g'), '"*"');
+}
+
+/**
+ * The Warning events, grouped the way kubectl events counts them (same object, reason and message,
+ * a refused pod's generated name aside): count summed, first and last seen, the newest message.
+ * Newest first, at most RECENT_EVENTS.
+ */
 export function recentWarnings(items: readonly KubeObject[]): WarningEvent[] {
-  return (items as CoreEvent[])
-    .filter((e) => e.type === 'Warning')
-    .map((e) => ({
-      type: e.type as string,
+  const groups = new Map<string, WarningEvent>();
+  for (const e of items as CoreEvent[]) {
+    if (e.type !== 'Warning') continue;
+    const lastSeen =
+      e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? null;
+    const one: WarningEvent = {
+      type: e.type,
       reason: e.reason ?? '',
       object: `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
-      message: (e.message ?? '').trim(),
+      // The API server's event aggregator marks the events it folds together; they are alike all the same.
+      message: (e.message ?? '').trim().replace(/^\(combined from similar events\):\s*/, ''),
       count: e.series?.count ?? e.count ?? 1,
-      lastSeen: e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? null,
-    }))
-    .sort((a, b) => time(b.lastSeen) - time(a.lastSeen))
-    .slice(0, RECENT_EVENTS);
+      firstSeen: e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? lastSeen,
+      lastSeen,
+    };
+    const key = [one.reason, one.object, sameness(one, e.involvedObject?.name ?? '')].join('\0');
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, one);
+      continue;
+    }
+    group.count += one.count;
+    if (time(one.firstSeen) < time(group.firstSeen)) group.firstSeen = one.firstSeen;
+    if (time(one.lastSeen) > time(group.lastSeen)) {
+      group.lastSeen = one.lastSeen;
+      group.message = one.message;
+    }
+  }
+  return [...groups.values()].sort((a, b) => time(b.lastSeen) - time(a.lastSeen)).slice(0, RECENT_EVENTS);
 }

@@ -3,13 +3,22 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
 import { collectionPath, customResource } from '../kube/resources.ts';
-import { type Collected, type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
+import { type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
 import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
 import { discoverTenants } from './discover.ts';
-import type { PodRow } from './pods.ts';
+import { type PodRow, podReady, summarizePods } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
+import {
+  WORKLOAD_KINDS,
+  type WarningEventObject,
+  refusalsIn,
+  schedulingProblem,
+  seenAt,
+  shortfallText,
+  shortfalls,
+} from './workloads.ts';
 
 /**
  * Items per list request. kubectl pages by 500; mimt takes bigger pages so that a listing of a
@@ -24,6 +33,10 @@ export interface Inventory {
   releases: Map<string, ReleaseRecord[]>;
   pods: Map<string, PodRow[]>;
   quotas: Map<string, KubeObject[]>;
+  /** Deployments, StatefulSets, DaemonSets and Jobs (kind set), by namespace. */
+  workloads: Map<string, KubeObject[]>;
+  /** Warning events, by namespace: read only when some controller or pod lacks ready pods. */
+  events: Map<string, WarningEventObject[]>;
   /** The namespaces read (metadata only), by name; tenantInventory reads none. */
   namespaces: Map<string, KubeObject>;
   /** KubePlus Kind → the chart its ResourceComposition installs. */
@@ -158,9 +171,31 @@ function tenantsIn(namespaces: NamespaceRead, instances: KubePlusInstance[]): Te
   return scope === undefined ? tenants : tenants.filter((t) => scope.includes(t.namespace));
 }
 
-/** Pods (as the server's table), Helm release records and quotas, cluster-wide or in `scope`. */
-async function namespaceData(client: KubeClient, scope: readonly string[] | undefined, report: ReadReport) {
-  const [pods, records, quotas] = await Promise.all([
+/** The workloads of one kind, each item with its kind set (list items come without it). */
+function workloadsOf(client: KubeClient, kind: string, scope: readonly string[] | undefined, report: ReadReport) {
+  return collect(
+    `${kind}s`,
+    kind,
+    scope,
+    async (path) => {
+      const list = await client.list(path, { pageSize: PAGE_SIZE });
+      return { items: list.items.map((item) => ({ ...item, kind })), resourceVersion: list.metadata?.resourceVersion };
+    },
+    report,
+  );
+}
+
+/**
+ * Pods (as the server's table), Helm release records, quotas and workloads, cluster-wide or in
+ * `scope`; then, only when some controller or pod lacks ready pods, the Warning events that say why.
+ */
+async function namespaceData(
+  client: KubeClient,
+  scope: readonly string[] | undefined,
+  report: ReadReport,
+  alwaysEvents = false,
+) {
+  const [pods, records, quotas, workloads] = await Promise.all([
     collect(
       'pods',
       'Pod',
@@ -194,13 +229,31 @@ async function namespaceData(client: KubeClient, scope: readonly string[] | unde
       async (path) => client.list(path, { pageSize: PAGE_SIZE }),
       report,
     ),
+    Promise.all(WORKLOAD_KINDS.map((kind) => workloadsOf(client, kind, scope, report))),
   ]);
-  return { pods, records, quotas };
+  const workloadItems = workloads.flatMap((w) => w.items);
+  const short = alwaysEvents || shortfalls(workloadItems).length > 0 || pods.items.some((p) => !podReady(p));
+  const events = short
+    ? await collect(
+        'Warning events',
+        'Event',
+        scope,
+        (path) => client.list<WarningEventObject>(path, { fieldSelector: 'type=Warning', pageSize: PAGE_SIZE }),
+        report,
+      )
+    : { items: [], unreadable: new Map(), listedAt: [] };
+  return {
+    pods,
+    records,
+    quotas,
+    workloads: { items: workloadItems, listedAt: workloads.flatMap((w) => w.listedAt) },
+    events: events.items,
+  };
 }
 
 function joined(
   tenants: Tenant[],
-  data: { pods: Collected<PodRow>; records: Collected<KubeObject>; quotas: Collected<KubeObject> },
+  data: Awaited<ReturnType<typeof namespaceData>>,
   rest: Pick<Inventory, 'namespaces' | 'kubePlusCharts' | 'scope' | 'report'> & { listedAt: WatchTarget[] },
 ): Inventory {
   return {
@@ -208,17 +261,19 @@ function joined(
     releases: latestReleases(data.records.items),
     pods: groupByNamespace(data.pods.items),
     quotas: groupByNamespace(data.quotas.items),
+    workloads: groupByNamespace(data.workloads.items),
+    events: groupByNamespace(data.events),
     unreadable: { pods: data.pods.unreadable, releases: data.records.unreadable, quotas: data.quotas.unreadable },
     ...rest,
-    listedAt: [...rest.listedAt, ...data.pods.listedAt, ...data.records.listedAt],
+    listedAt: [...rest.listedAt, ...data.pods.listedAt, ...data.records.listedAt, ...data.workloads.listedAt],
   };
 }
 
 /**
  * Lists namespaces (metadata only), KubePlus instances, pods (as the server's table), Helm release
- * records (metadata only) and ResourceQuotas across the cluster, in parallel, and joins them in
- * memory: five requests without KubePlus. Without the right to list namespaces, the namespaced lists
- * are taken again in the namespaces that can be named (`names` and the context's namespace).
+ * records (metadata only), ResourceQuotas and the four workload kinds across the cluster, in
+ * parallel, and joins them in memory: nine requests without KubePlus, ten when Warning events are
+ * needed. Without the right to list namespaces, the namespaced lists are taken again in the namespaces that can be named (`names` and the context's namespace).
  */
 export async function takeInventory(
   client: KubeClient,
@@ -237,7 +292,7 @@ export async function takeInventory(
   });
 }
 
-/** The inventory of one tenant: its namespace's pods, release records and quotas (three requests). */
+/** The inventory of one tenant: its namespace's pods, release records, quotas and workloads (seven or eight requests). */
 export async function tenantInventory(
   client: KubeClient,
   tenant: Tenant,
@@ -251,4 +306,26 @@ export async function tenantInventory(
     report,
     listedAt: [],
   });
+}
+
+/**
+ * Why a namespace's workloads do not run, in plain words, for the error of an install that failed:
+ * controllers that lack pods for a lasting reason, FailedCreate refusals since `since` (an upgrade
+ * that was rolled back leaves no controller short, but its refusals stay), pods in a bad state, and
+ * the scheduler's verdict. Empty when nothing says why.
+ */
+export async function workloadProblems(client: KubeClient, namespace: string, since: Date): Promise<string[]> {
+  const data = await namespaceData(client, [namespace], new ReadReport(), true);
+  const events = data.events.filter((e) => seenAt(e) >= since.getTime() - 1000);
+  const short = shortfalls(data.workloads.items, events);
+  const blocked = short.filter((s) => s.blocking).map(shortfallText);
+  const refusals = blocked.length ? [] : refusalsIn(events);
+  const pods = summarizePods(data.pods.items);
+  const scheduling = schedulingProblem(events);
+  return [
+    ...blocked,
+    ...refusals,
+    ...(pods.worstReason ? [`${pods.total - pods.ready} of ${pods.total} pods not ready: ${pods.worstReason}`] : []),
+    ...(scheduling ? [scheduling] : []),
+  ];
 }

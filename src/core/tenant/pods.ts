@@ -40,6 +40,13 @@ function readyCount(cell: unknown): [number, number] {
   return match ? [Number(match[1]), Number(match[2])] : [0, 0];
 }
 
+/** A pod that has completed, or runs with every container ready. */
+export function podReady(row: PodRow): boolean {
+  const status = String(row.cells.Status ?? '');
+  const [ready, containers] = readyCount(row.cells.Ready);
+  return status === 'Completed' || (status === 'Running' && containers > 0 && ready === containers);
+}
+
 export function summarizePods(rows: readonly PodRow[]): PodSummary {
   const summary: PodSummary = { ready: 0, total: 0, restarts: 0, starting: false };
   let worst = -1;
@@ -48,8 +55,7 @@ export function summarizePods(rows: readonly PodRow[]): PodSummary {
     if (status === 'Completed') continue;
     summary.total += 1;
     summary.restarts += Number.parseInt(String(row.cells.Restarts ?? '0'), 10) || 0;
-    const [ready, containers] = readyCount(row.cells.Ready);
-    if (status === 'Running' && containers > 0 && ready === containers) {
+    if (podReady(row)) {
       summary.ready += 1;
       continue;
     }

@@ -1,6 +1,7 @@
 import type { ReleaseRecord } from '../helm/records.ts';
 import type { Tenant } from './contract.ts';
 import type { PodSummary } from './pods.ts';
+import { type Shortfall, shortfallText } from './workloads.ts';
 
 export type Phase = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Terminating' | 'Unknown';
 
@@ -10,6 +11,15 @@ export const PHASE_ORDER: readonly Phase[] = ['Failed', 'Degraded', 'Unknown', '
 export interface TenantStatus {
   phase: Phase;
   reason?: string;
+  /** One word for the STATUS column beside a Degraded phase: CrashLoopBackOff, FailedCreate, … */
+  cause?: string;
+}
+
+/** What a tenant's controllers want and lack, and why pods wait to be scheduled. */
+export interface WorkloadState {
+  shortfalls: Shortfall[];
+  /** The newest FailedScheduling message of the namespace, when pods are Pending. */
+  scheduling?: string;
 }
 
 /**
@@ -21,6 +31,7 @@ export function tenantStatus(
   release: ReleaseRecord | undefined,
   pods: PodSummary,
   unreadable?: string,
+  workloads: WorkloadState = { shortfalls: [] },
 ): TenantStatus {
   if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
   if (tenant.namespaceMissing) return { phase: 'Unknown', reason: `namespace "${tenant.namespace}" not found` };
@@ -34,15 +45,28 @@ export function tenantStatus(
     case 'pending-rollback':
     case 'uninstalling':
       return { phase: 'Progressing', reason: `release ${release.status}` };
-    case 'deployed':
+    case 'deployed': {
       if (pods.worstReason) {
         return {
           phase: 'Degraded',
           reason: `${pods.total - pods.ready} of ${pods.total} pods not ready: ${pods.worstReason}`,
+          cause: pods.worstReason,
         };
       }
-      if (pods.ready < pods.total) return { phase: 'Progressing', reason: `${pods.total - pods.ready} pods starting` };
+      const blocked = workloads.shortfalls.filter((s) => s.blocking);
+      if (blocked.length) {
+        return { phase: 'Degraded', reason: blocked.map(shortfallText).join('; '), cause: blocked[0]?.causeReason };
+      }
+      if (pods.ready < pods.total) {
+        const waiting = `${pods.total - pods.ready} pods starting`;
+        return { phase: 'Progressing', reason: workloads.scheduling ? `${waiting}; ${workloads.scheduling}` : waiting };
+      }
+      // Pods that were never created are counted by no pod list: only their controllers know.
+      if (workloads.shortfalls.length) {
+        return { phase: 'Progressing', reason: workloads.shortfalls.map(shortfallText).join('; ') };
+      }
       return { phase: 'Ready' };
+    }
     default:
       return { phase: 'Unknown', reason: `release status "${release.status}"` };
   }
