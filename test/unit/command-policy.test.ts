@@ -57,12 +57,14 @@ describe('policy on a tenant installed without its policy', () => {
     assert.equal(api.requests.length, 7);
   });
 
-  it('audit finds what is missing, exit 3 on a high finding', async () => {
+  it('audit finds what is missing, exit 3 on a high finding, in seven requests', async () => {
+    api.reset();
     const result = await policy('audit', 'acme');
     assert.equal(result.exitCode, 3, result.stderr);
     const found = rows(result.stdout).map((r) => `${r[0]} ${r[2]} ${r[3]}`);
     assert.ok(found.includes('high missing-policy NetworkPolicy/mimt-same-namespace-ingress'), found.join('\n'));
     assert.ok(found.includes('high pod-security Namespace/acme'), found.join('\n'));
+    assert.equal(api.requests.length, 7);
   });
 
   it('apply --dry-run says what would change and changes nothing', async () => {
@@ -100,6 +102,7 @@ describe('policy on a tenant installed without its policy', () => {
     assert.match(result.stdout, /^\+ {4}pod-security\.kubernetes\.io\/enforce: baseline$/m);
     assert.doesNotMatch(result.stdout, /users-own/);
     assert.deepEqual(api.writes(), []);
+    assert.equal(api.requests.length, 7);
   });
 
   it("apply makes the profile's objects, prunes mimt's stale one, and keeps the user's", async () => {
