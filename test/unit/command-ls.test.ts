@@ -248,6 +248,30 @@ describe('ls as the view user of one tenant', () => {
     assert.equal(one.requests.length, 9);
   });
 
+  it('-o wide shows the policy it cannot fully read as unknown, not missing, whatever the tenant count', async () => {
+    const wide = async (others: number) => {
+      const api = await cluster(acme(), manyTenants(others));
+      try {
+        const admin = await mimt('policy', ['apply', 'acme'], { kubeconfig: api.kubeconfig() });
+        assert.equal(admin.exitCode, 0, admin.stderr);
+        api.limitUser('acme-viewer', viewerOf('acme'));
+        api.reset();
+        const kubeconfig = api.kubeconfig({ user: 'acme-viewer', namespace: 'acme' });
+        return { result: await mimt('ls', ['-o', 'wide'], { kubeconfig }), requests: api.made().map((r) => r.path) };
+      } finally {
+        await api.close();
+      }
+    };
+    const one = await wide(1);
+    assert.equal(one.result.exitCode, 0, one.result.stderr);
+    const [header, row] = rows(one.result.stdout);
+    assert.equal(row?.[header?.indexOf('POLICY') ?? -1], 'unknown');
+    assert.equal(notes(one.result.stderr).length, 1);
+    assert.match(notes(one.result.stderr)[0] ?? '', /RoleBindings in "acme"/);
+    assert.equal(one.requests.length, 12);
+    assert.deepEqual((await wide(50)).requests, one.requests);
+  });
+
   it('ls TENANT describes its tenant, exit 0, with one note', async () => {
     const { result } = await asViewer(acme(), ['acme']);
     assert.equal(result.exitCode, 0, result.stderr);
