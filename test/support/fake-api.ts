@@ -13,8 +13,9 @@ import { type KindRef, type Resource, groupVersionPath, resourceOf } from '../..
  * Accept header asks), gets, pod logs and writes, and records every request so that tests can count
  * them. Users are bearer tokens; what a user may not do is told with `forbid` or `limitUser`.
  *
- * Simplifications, on purpose: server-side apply is a JSON merge of the applied object (no field
- * ownership), a deleted namespace is gone at once (no Terminating phase), and there is no watch.
+ * Simplifications, on purpose: server-side apply replaces the top-level fields it sends and merges
+ * labels and annotations (no field ownership), a deleted namespace is gone at once with what it
+ * held (no Terminating phase), quota status is what the fixture says, and there is no watch.
  */
 
 /** One request as the fake received it. */
@@ -545,7 +546,12 @@ export class FakeApi {
           kind: resource.kind,
           metadata: { name: name as string, namespace },
         };
-        const patched = mergePatch(base, request.body) as KubeObject;
+        const body = request.body as KubeObject;
+        // Server-side apply as one field manager sees it: the fields it sends replace its own, and
+        // labels and annotations merge with those of others (which the namespace's creation shares).
+        const patched = (
+          apply ? { ...base, ...body, metadata: mergePatch(base.metadata, body.metadata) } : mergePatch(base, body)
+        ) as KubeObject;
         patched.metadata.uid = existing?.metadata.uid;
         patched.metadata.creationTimestamp = existing?.metadata.creationTimestamp;
         const result = this.stamp(patched);
