@@ -143,6 +143,53 @@ describe('install', () => {
     assert.equal(api.get('Namespace', undefined, 'acme'), undefined);
     assert.deepEqual(api.all('NetworkPolicy', 'acme'), []);
   });
+
+  it('a failed upgrade puts the namespace record and the policy objects back as they were', async () => {
+    const api = await FakeApi.start(tenant('acme'));
+    const kubeconfig = api.kubeconfig();
+    const state = () => ({
+      labels: api.get('Namespace', undefined, 'acme')?.metadata.labels,
+      annotations: api.get('Namespace', undefined, 'acme')?.metadata.annotations,
+      policy: ['NetworkPolicy', 'ResourceQuota', 'LimitRange']
+        .flatMap((kind) => api.all(kind, 'acme'))
+        .map((o) => [`${o.kind}/${o.metadata.name}`, o.spec])
+        .sort(),
+    });
+    try {
+      const installed = await mimt('install', ['acme', '--chart', './webapp'], { kubeconfig, path: [fakeHelm().dir] });
+      assert.equal(installed.exitCode, 0, installed.stderr);
+      const before = state();
+      const helm = fakeHelm({
+        'show chart': { stdout: 'name: webapp\nversion: 1.3.0\n' },
+        upgrade: { stderr: 'Error: UPGRADE FAILED: timed out waiting for the condition\n', exit: 1 },
+      });
+      const args = ['acme', '--chart', './webapp', '--version', '1.3.0', '--profile', 'strict', '--quota', 'cpu=8'];
+      const failed = await mimt('install', args, { kubeconfig, path: [helm.dir] });
+      assert.equal(failed.exitCode, 1);
+      assert.match(failed.stderr, /^error: install of tenant "acme" failed: helm upgrade failed: UPGRADE FAILED/m);
+      assert.match(failed.stderr, /^what this run changed was put back as it was$/m);
+      assert.deepEqual(state(), before);
+      const listed = await mimt('ls', ['-o', 'name'], { kubeconfig });
+      assert.equal(listed.stdout, 'tenant/acme\n');
+      const version = await mimt('ls', [], { kubeconfig });
+      assert.match(version.stdout, /^acme\s+acme\s+mimt\s+webapp\s+1\.2\.0\s/m);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a first install into a new namespace lists no policy objects before applying them', async () => {
+    const { result, api } = await run('install', ['acme', '--chart', './webapp'], []);
+    assert.equal(result.exitCode, 0, result.stderr);
+    // Nothing can be there yet: the namespace is new and the install holds its lock.
+    const owned = api.made({
+      method: 'GET',
+      query: { labelSelector: 'app.kubernetes.io/managed-by=kubectl-mimt,mimt.io/policy' },
+      path: /./,
+    });
+    assert.deepEqual(owned, []);
+    assert.equal(api.requests.length, 14);
+  });
 });
 
 describe('uninstall', () => {
