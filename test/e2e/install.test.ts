@@ -158,14 +158,40 @@ describe('kubectl mimt install and uninstall', { timeout: 900_000 }, () => {
     assert.ok(await namespaceGone(name), 'the namespace is gone');
   });
 
-  it('keeps a namespace that existed before when an upgrade fails', async () => {
+  it('keeps a namespace that existed before when an upgrade fails, and puts back what it changed', async () => {
     const name = tenant('keep');
     assert.equal((await mimt(['install', name, '--chart', EXAMPLE_CHART])).exitCode, 0);
-    const failed = await mimt(['install', name, '--chart', EXAMPLE_CHART, '--set', 'service.port=0']);
+    const failed = await mimt([
+      'install',
+      name,
+      '--chart',
+      EXAMPLE_CHART,
+      '--set',
+      'service.port=0',
+      '--profile',
+      'strict',
+    ]);
     assert.equal(failed.exitCode, 1);
+    assert.match(failed.stderr, /what this run changed was put back as it was/);
     assert.equal(await namespaceGone(name), false);
     const history = await helmRevisions(name);
     assert.equal(history.at(-1)?.status, 'deployed', 'the failed upgrade was rolled back');
+    // The namespace and the policy are the standard profile's again, as the release is.
+    const ns = await kubectlJson<{ metadata: { labels: Record<string, string>; annotations: Record<string, string> } }>(
+      ['get', 'namespace', name],
+    );
+    assert.equal(ns.metadata.annotations['mimt.io/profile'], 'standard');
+    assert.equal(ns.metadata.labels['pod-security.kubernetes.io/enforce'], 'baseline');
+    const quota = await kubectlJson<{ spec: { hard: Record<string, string> } }>([
+      'get',
+      'resourcequota',
+      'mimt-quota',
+      '-n',
+      name,
+    ]);
+    assert.equal(quota.spec.hard['services.loadbalancers'], undefined);
+    const policies = await kubectl(['get', 'networkpolicies', '-n', name, '-o', 'name']);
+    assert.doesNotMatch(policies.stdout, /mimt-restrict-egress/);
   });
 
   it('lets one of two concurrent installs of a tenant win; the other fails clearly and leaves no debris', async () => {

@@ -377,7 +377,7 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       child.kill('SIGINT');
       const result = await child;
       assert.equal(result.exitCode, 130);
-      assert.match(stderr, new RegExp(`install of ${name} interrupted: removing what this run created`));
+      assert.match(stderr, new RegExp(`install of ${name} interrupted: undoing what this run did`));
       assert.match(stderr, new RegExp(`^error: install of tenant "${name}" interrupted \\(Ctrl-C\\)$`, 'm'));
       assert.match(stderr, /everything this run created was removed/);
       assert.ok(await namespaceGone(name), 'the namespace is removed again');

@@ -41,7 +41,8 @@ export default defineCommand({
   description: [
     'Install a tenant: namespace TENANT with the tenancy labels, the isolation policy of --profile, and',
     'the chart as Helm release TENANT. Running it again changes nothing; with a new version or values it',
-    'upgrades. If any step fails, what this run created is removed and the command exits 1.',
+    'upgrades. If any step fails, what this run created is removed, what it changed is put back, and the',
+    'command exits 1.',
   ].join('\n'),
   examples: [
     ['kubectl mimt install acme --chart ./charts/webapp', 'Install tenant acme from a local chart'],

@@ -9,13 +9,13 @@ import type { KubeClient } from '../kube/client.ts';
 import { type KubeObject, annotationsOf, labelsOf } from '../kube/objects.ts';
 import { isConflict } from '../kube/read.ts';
 import { collectionPath } from '../kube/resources.ts';
-import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
+import { applyPolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
 import { mimtRecord, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { workloadProblems } from '../tenant/inventory.ts';
-import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
+import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespacePath } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
 import { podRefusals, podTemplates } from './preflight.ts';
@@ -199,8 +199,35 @@ async function createTenantNamespace(client: KubeClient, namespace: KubeObject):
   return getNamespace(client, namespace.metadata.name);
 }
 
+/**
+ * Puts the namespace's labels and annotations that `applied` set back to what `before` had: a merge
+ * patch, so that a key the failed run added goes (null) whoever else shares it.
+ */
+async function restoreRecord(client: KubeClient, before: KubeObject, applied: KubeObject): Promise<void> {
+  const back = (now: Record<string, string> | undefined, was: Record<string, string> | undefined) =>
+    Object.fromEntries(Object.keys(now ?? {}).map((key) => [key, was?.[key] ?? null]));
+  await client.request({
+    method: 'PATCH',
+    path: namespacePath(before.metadata.name),
+    contentType: 'application/merge-patch+json',
+    body: {
+      metadata: {
+        labels: back(applied.metadata.labels, before.metadata.labels),
+        annotations: back(applied.metadata.annotations, before.metadata.annotations),
+      },
+    },
+  });
+}
+
+/** A live object as server-side apply takes it again: without what the server sets. */
+function asApplied(object: KubeObject): KubeObject {
+  const { status: _status, metadata, ...rest } = object;
+  const { name, namespace, labels, annotations } = metadata;
+  return { ...rest, metadata: { name, namespace, labels, annotations } };
+}
+
 async function rollBack(undo: Undo[], progress: (line: string) => void, what: string): Promise<string[]> {
-  if (undo.length) progress(`${what}: removing what this run created`);
+  if (undo.length) progress(`${what}: undoing what this run did`);
   const left: string[] = [];
   for (const step of [...undo].reverse()) {
     try {
@@ -254,7 +281,10 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
       lock = await acquireInstallLock(client, name, progress, deps.signal);
-      await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint));
+      const record = tenantNamespaceObject(request, chart, previousFingerprint);
+      await applyNamespace(client, record);
+      // Else a failed upgrade would leave the namespace naming a chart version Helm rolled back from.
+      undo.push({ what: `the record on namespace ${name}`, run: () => restoreRecord(client, existing, record) });
     } else {
       progress(`namespace ${name}: creating`);
       const created = await createTenantNamespace(client, tenantNamespaceObject(request, chart));
@@ -271,17 +301,16 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       ? await recoverRelease(deps, name, lock, await currentRelease(client, name, name))
       : undefined;
 
-    const ownedBefore = new Set(
-      existing ? (await ownedPolicyObjects(client, name)).map((o) => `${o.kind}/${o.metadata.name}`) : [],
-    );
+    // Under the lock nothing else changes them: what is owned now is what the apply may prune.
+    const previous = existing ? await ownedPolicyObjects(client, name) : [];
     progress(`policy ${request.settings.profile}: applying`);
     const desired = renderPolicy(name, request.settings);
-    const applied = await applyPolicyObjects(client, name, desired);
-    const fresh = desired.filter((o) => !ownedBefore.has(`${o.kind}/${o.metadata.name}`));
-    if (existing && fresh.length) {
+    const applied = await applyPolicyObjects(client, name, desired, { owned: previous });
+    if (existing) {
+      // Applying the old set again prunes what this run added and brings back what it changed or pruned.
       undo.push({
-        what: `policy objects ${fresh.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
-        run: () => deletePolicyObjects(client, name, fresh),
+        what: `the policy objects of ${name} as they were`,
+        run: () => applyPolicyObjects(client, name, previous.map(asApplied)),
       });
     }
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
@@ -353,9 +382,11 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         // The way out a step named (a busy lock, a pending release) comes first.
         ...(error instanceof MimtError && error.hint ? [error.hint] : []),
         left.length
-          ? `could not remove: ${left.join('; ')}`
+          ? `could not undo: ${left.join('; ')}`
           : undo.length
-            ? 'everything this run created was removed'
+            ? existing
+              ? 'what this run changed was put back as it was'
+              : 'everything this run created was removed'
             : 'nothing was changed',
       ].join('; '),
     });
