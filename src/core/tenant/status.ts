@@ -12,6 +12,8 @@ export interface TenantStatus {
   reason?: string;
 }
 
+const firstLine = (text: string): string => text.split('\n', 1)[0] as string;
+
 /**
  * The rules of docs/tenancy-contract.md, "Status", in the order they are written there. `unreadable`
  * says why the release records or pods could not be read (no permission): then nothing is concluded.
@@ -23,9 +25,18 @@ export function tenantStatus(
   unreadable?: string,
 ): TenantStatus {
   if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
+  // KubePlus deletes the namespace of a failed install: its error is the one thing left to tell.
+  if (tenant.kubePlusError) return { phase: 'Failed', reason: `KubePlus reports: ${firstLine(tenant.kubePlusError)}` };
   if (tenant.namespaceMissing) return { phase: 'Unknown', reason: `namespace "${tenant.namespace}" not found` };
   if (unreadable !== undefined) return { phase: 'Unknown', reason: unreadable };
-  if (!release) return { phase: 'Unknown', reason: `no Helm release "${tenant.release}" in the namespace` };
+  if (!release) {
+    return {
+      phase: 'Unknown',
+      reason: tenant.release
+        ? `no Helm release "${tenant.release}" in the namespace`
+        : 'no Helm release in the namespace',
+    };
+  }
   switch (release.status) {
     case 'failed':
       return { phase: 'Failed', reason: `release revision ${release.revision} failed` };
