@@ -55,6 +55,7 @@ const KNOWN: readonly Resource[] = [
   grouped('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   grouped('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods'),
   grouped('workflows.kubeplus', 'v1alpha1', 'ResourceComposition', 'resourcecompositions'),
+  grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
 ];
 
 const BY_KIND = new Map(KNOWN.map((r) => [r.kind, r]));
