@@ -24,9 +24,10 @@ export function tenantStatus(
   pods: PodSummary,
   unreadable?: string,
 ): TenantStatus {
-  if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
-  // KubePlus deletes the namespace of a failed install: its error is the one thing left to tell.
+  // KubePlus deletes the namespace of a failed install (Terminating, then gone): the error is the
+  // one thing left to tell.
   if (tenant.kubePlusError) return { phase: 'Failed', reason: `KubePlus reports: ${firstLine(tenant.kubePlusError)}` };
+  if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
   if (tenant.namespaceMissing) return { phase: 'Unknown', reason: `namespace "${tenant.namespace}" not found` };
   if (unreadable !== undefined) return { phase: 'Unknown', reason: unreadable };
   if (!release) {
