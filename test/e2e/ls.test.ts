@@ -171,7 +171,7 @@ describe('kubectl mimt ls', { timeout: 900_000 }, () => {
     assert.equal(row(failed)[5], 'Failed');
     assert.equal(row(bare)[5], 'Unknown');
     assert.equal(row(leaving)[5], 'Terminating');
-    assert.deepEqual(row(instance).slice(0, 7), [instance, instance, 'kubeplus', 'webapp', '-', 'Ready', '2/2']);
+    assert.deepEqual(row(instance).slice(0, 7), [instance, instance, 'kubeplus', 'webapp', '0.1.0', 'Ready', '2/2']);
     assert.deepEqual(
       rows.map((r) => r.split(/\s+/)[0]),
       [bare, crashing, failed, instance, leaving, ready, starting],
