@@ -22,6 +22,13 @@ export interface InstallDeps {
   undoesOnInterrupt?(): void;
 }
 
+/** KubePlus's webhook deploys even on a server-side dry run, so a dry run is checked here alone. */
+const PLANS = {
+  create: (kind: string) => `the spec fits Kind ${kind} and KubePlus's name rules; KubePlus would install it`,
+  update: (kind: string) => `the spec fits Kind ${kind}; KubePlus would upgrade the release with it`,
+  nothing: (kind: string) => `the ${kind} instance already runs this spec; nothing to do`,
+};
+
 async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps: InstallDeps): Promise<Document> {
   const outcome = await installKubePlusInstance(client, request, deps.progress);
   const name = `tenant/${outcome.tenant}`;
@@ -30,7 +37,7 @@ async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps
       type: 'document',
       document: { apiVersion: API_VERSION, kind: 'TenantPlan', metadata: { name: outcome.tenant }, spec: outcome },
       name,
-      text: textLines(`${name} (dry run): the API server accepts the ${outcome.kind} instance; nothing was changed`),
+      text: textLines(`${name} (dry run): ${PLANS[outcome.plan ?? 'create'](outcome.kind)}; nothing was sent`),
     };
   }
   const tenant = await findTenant(client, outcome.tenant, 'kubeplus');

@@ -1,7 +1,7 @@
 import type { KubeClient } from '../core/kube/client.ts';
 import { parseSelector } from '../core/kube/selector.ts';
-import type { TenantSource } from '../core/tenant/contract.ts';
-import { takeInventory } from '../core/tenant/inventory.ts';
+import { KUBEPLUS_NAMESPACE_LABEL, type TenantSource } from '../core/tenant/contract.ts';
+import { type Inventory, takeInventory } from '../core/tenant/inventory.ts';
 import { listingPolicies } from '../core/policy/listing.ts';
 import { tenantRelevance } from '../core/tenant/watch.ts';
 import type { Document, Frames, Listing } from '../output/result.ts';
@@ -18,6 +18,24 @@ export interface LsOptions {
   watch: boolean;
   /** Audit each tenant's policy for the POLICY column and status.policy (-o wide|json|yaml). */
   policy: boolean;
+  /** Say which namespaces look like tenants and are not (-o wide). */
+  notes?: boolean;
+}
+
+/** The namespaces labelled managedby=kubeplus that the listing leaves out, and why. */
+function kubePlusNotes(inventory: Inventory): string[] {
+  const { home, unclaimed } = inventory.kubePlusNamespaces;
+  const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
+  return [
+    ...(home.length
+      ? [`note: KubePlus runs in namespace ${quoted(home)} (labelled ${KUBEPLUS_NAMESPACE_LABEL}); not a tenant.`]
+      : []),
+    ...(unclaimed.length
+      ? [
+          `note: no KubePlus instance claims namespace ${quoted(unclaimed)} (labelled ${KUBEPLUS_NAMESPACE_LABEL}); not listed.`,
+        ]
+      : []),
+  ];
 }
 
 export interface LsDeps {
@@ -40,6 +58,7 @@ async function takeListing(client: KubeClient, options: LsOptions, deps: LsDeps)
   const now = deps.now().getTime();
   const warnings = [
     ...inventory.report.lines(),
+    ...(options.notes ? kubePlusNotes(inventory) : []),
     ...views.flatMap((v) => v.tenant.problems.map((p) => `warning: tenant ${v.tenant.name}: ${p}`)),
   ];
   return {

@@ -67,14 +67,18 @@ export function viewTenants(inventory: Inventory, policies?: Map<Tenant, PolicyS
     const podsUnreadable = unreadableIn(inventory.unreadable.pods, tenant.namespace);
     const pods = summarizePods(inventory.pods.get(tenant.namespace) ?? []);
     const unreadable = unreadableIn(inventory.unreadable.releases, tenant.namespace) ?? podsUnreadable;
-    const chart = tenant.chart ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
+    // KubePlus records the chart only in Helm's release; its composition names what it would install.
+    const running = inventory.releaseCharts.get(`${tenant.namespace}/${tenant.release}`);
+    const chart =
+      tenant.chart ?? running?.name ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
+    const chartVersion = tenant.chartVersion ?? running?.version;
     const events = inventory.events.get(tenant.namespace) ?? [];
     const workloads = {
       shortfalls: shortfalls(inventory.workloads.get(tenant.namespace) ?? [], events),
       scheduling: schedulingProblem(events),
     };
     return {
-      tenant: { ...tenant, chart },
+      tenant: { ...tenant, chart, chartVersion },
       release,
       pods: podsUnreadable === undefined ? pods : undefined,
       status: tenantStatus(tenant, release, pods, unreadable, workloads),

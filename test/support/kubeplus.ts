@@ -5,6 +5,9 @@
  * KubePlus marks them. What KubePlus would install (the Helm release) the tests install with helm.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
 import { apply, kubectl, waitFor } from './cluster.ts';
 
 export const COMPOSITION_CRD = 'resourcecompositions.workflows.kubeplus';
@@ -21,7 +24,44 @@ export interface KubePlusKind {
 
 const schemaless = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
-function crd(group: string, kind: string, plural: string, labels: Record<string, string> = {}) {
+type Schema = Record<string, unknown>;
+
+/**
+ * The schema of one value as KubePlus derives it from a chart's values.yaml: the type of each value,
+ * objects with the properties found (an empty one open to anything), arrays typed by their first item.
+ */
+function schemaOf(value: unknown): Schema {
+  if (typeof value === 'string') return { type: 'string' };
+  if (typeof value === 'boolean') return { type: 'boolean' };
+  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'integer' : 'number' };
+  if (Array.isArray(value)) return { type: 'array', items: value.length ? schemaOf(value[0]) : { type: 'string' } };
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (!entries.length) return { type: 'object', additionalProperties: true };
+    return { type: 'object', properties: Object.fromEntries(entries.map(([k, v]) => [k, schemaOf(v)])) };
+  }
+  return { type: 'string' };
+}
+
+/** A registered Kind's schema: spec from the chart's values.yaml, status two strings. */
+export function kindSchema(chart: string): Schema {
+  const values = load(readFileSync(path.join(chart, 'values.yaml'), 'utf8')) ?? {};
+  return {
+    type: 'object',
+    properties: {
+      spec: schemaOf(values),
+      status: { type: 'object', properties: { helmrelease: { type: 'string' }, error: { type: 'string' } } },
+    },
+  };
+}
+
+function crd(
+  group: string,
+  kind: string,
+  plural: string,
+  labels: Record<string, string> = {},
+  schema: Schema = schemaless,
+) {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -31,7 +71,7 @@ function crd(group: string, kind: string, plural: string, labels: Record<string,
       scope: 'Namespaced',
       names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
       // KubePlus writes status with plain updates, so the Kinds have no status subresource.
-      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: schemaless } }],
+      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: schema } }],
     },
   };
 }
@@ -63,6 +103,8 @@ export async function registerKind(options: {
   prefix: string;
   chartName: string;
   namespace?: string;
+  /** The chart on disk: the Kind's spec schema is derived from its values.yaml, as KubePlus does. */
+  chart?: string;
 }): Promise<KubePlusKind> {
   await installCompositionCrd();
   const suffix = randomBytes(3).toString('hex');
@@ -75,7 +117,8 @@ export async function registerKind(options: {
     namespace: options.namespace ?? 'default',
     chartName: options.chartName,
   };
-  await apply(JSON.stringify(crd('platformapi.kubeplus', kind, plural, { 'registered-by': 'kubeplus' })));
+  const schema = options.chart ? kindSchema(options.chart) : undefined;
+  await apply(JSON.stringify(crd('platformapi.kubeplus', kind, plural, { 'registered-by': 'kubeplus' }, schema)));
   await established(`${plural}.platformapi.kubeplus`);
   await apply(
     JSON.stringify({
@@ -94,6 +137,27 @@ export async function registerKind(options: {
     }),
   );
   return registered;
+}
+
+/** A namespace of its own for KubePlus to run in (the operator's double labels it). */
+export async function kubePlusHome(prefix: string): Promise<string> {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await kubectl(['create', 'namespace', name]);
+  return name;
+}
+
+/** Points the Kind's ResourceComposition at another chart, as a provider does to upgrade every instance. */
+export async function setChartURL(kind: KubePlusKind, chartURL: string): Promise<void> {
+  await kubectl([
+    'patch',
+    'resourcecomposition',
+    kind.composition,
+    '-n',
+    kind.namespace,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { newResource: { chartURL } } }),
+  ]);
 }
 
 /** KubePlus's release name for an instance: lower(Kind)-instance. */

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MimtError } from '../../src/core/errors.ts';
 import type { KubeObject, KubePlusInstance } from '../../src/core/kube/objects.ts';
-import { discoverTenants, parseHelmRelease } from '../../src/core/tenant/discover.ts';
+import type { Tenant } from '../../src/core/tenant/contract.ts';
+import {
+  discoverTenants,
+  kubePlusNamespaces,
+  kubePlusVerdict,
+  parseHelmRelease,
+} from '../../src/core/tenant/discover.ts';
+import { tenantStatus } from '../../src/core/tenant/status.ts';
 import { assertTenantName, tenantNameProblem } from '../../src/core/tenant/name.ts';
 import { resolveTenant } from '../../src/core/tenant/resolve.ts';
 
@@ -106,10 +113,20 @@ describe('tenant discovery', () => {
     assert.equal(tenant?.namespaceMissing, true);
   });
 
-  it('lists a KubePlus namespace that no instance claims, with the problem', () => {
-    const tenants = discoverTenants({ namespaces: [kubeplusNamespace('orphan', 'x-orphan')], instances: [] });
-    assert.equal(tenants[0]?.name, 'orphan');
-    assert.match(tenants[0]?.problems[0] ?? '', /no KubePlus instance claims it/);
+  it("lists no namespace labelled managedby=kubeplus that no instance claims, and tells KubePlus's own apart", () => {
+    const records = {
+      namespaces: [
+        namespace('default', { managedby: 'kubeplus' }),
+        kubeplusNamespace('left', 'hellosvc-left'),
+        kubeplusNamespace('hs1', 'hellosvc-hs1'),
+      ],
+      instances: [instance('HelloSvc', 'hs1', 'hs1:hellosvc-hs1')],
+    };
+    assert.deepEqual(
+      discoverTenants(records).map((t) => t.name),
+      ['hs1'],
+    );
+    assert.deepEqual(kubePlusNamespaces(records, ['default']), { home: ['default'], unclaimed: ['left'] });
   });
 
   it('marks a namespace being deleted as terminating', () => {
@@ -119,9 +136,71 @@ describe('tenant discovery', () => {
   });
 
   it('parses status.helmrelease and rejects what is not "<namespace>:<release>"', () => {
-    assert.deepEqual(parseHelmRelease('ns:rel\nnotes'), { namespace: 'ns', release: 'rel' });
+    assert.deepEqual(parseHelmRelease('ns:rel\nnotes\nmore'), { namespace: 'ns', release: 'rel', rest: 'notes\nmore' });
+    assert.deepEqual(parseHelmRelease('ns:rel'), { namespace: 'ns', release: 'rel', rest: '' });
     assert.equal(parseHelmRelease('just-text'), undefined);
+    assert.equal(parseHelmRelease('Error: INSTALLATION FAILED: x'), undefined);
     assert.equal(parseHelmRelease(undefined), undefined);
+  });
+});
+
+describe('what KubePlus says about its Helm runs', () => {
+  const installFailed =
+    'wp2:wordpressservice-wp2\nError: INSTALLATION FAILED: 1 error occurred:\n\t* Service "wp" is invalid: port 0\n';
+  const upgradedText =
+    'file:///webapp-0.2.0.tgz upgrade output:Release "webappservice-a1" has been upgraded. Happy Helming!NAME: webappservice-a1LAST DEPLOYED: Mon Dec  1 10:00:00 2026NAMESPACE: a1STATUS: deployedREVISION: 2';
+
+  it("reads Helm's error after the first line of status.helmrelease, with no status.error", () => {
+    assert.deepEqual(kubePlusVerdict({ helmrelease: installFailed }), {
+      error: 'Error: INSTALLATION FAILED: 1 error occurred:\n\t* Service "wp" is invalid: port 0',
+    });
+  });
+
+  it("takes the chart's notes after the first line for what they are", () => {
+    assert.deepEqual(kubePlusVerdict({ helmrelease: 'a1:webappservice-a1\nThank you for installing webapp.\n' }), {});
+    assert.deepEqual(kubePlusVerdict({ helmrelease: 'a1:webappservice-a1\nIf you see an Error: page, reload\n' }), {});
+  });
+
+  it("does not take Helm's successful upgrade output in status.error for an error", () => {
+    assert.deepEqual(kubePlusVerdict({ helmrelease: 'a1:webappservice-a1\n', error: upgradedText }), {
+      upgraded: upgradedText,
+    });
+  });
+
+  it('takes a failed upgrade in status.error, and text it cannot place, for errors', () => {
+    const failedUpgrade =
+      'file:///webapp-0.2.0.tgz upgrade output:Error: UPGRADE FAILED: "webappservice-a1" has no deployed releases';
+    assert.deepEqual(kubePlusVerdict({ error: failedUpgrade }), {
+      error: 'Error: UPGRADE FAILED: "webappservice-a1" has no deployed releases',
+    });
+    assert.deepEqual(kubePlusVerdict({ error: 'chart not found' }), { error: 'chart not found' });
+    assert.deepEqual(kubePlusVerdict({ error: '  ' }), {});
+  });
+
+  it("turns a failed install into a Failed tenant with Helm's error, its namespace deleted", () => {
+    const [tenant] = discoverTenants({
+      namespaces: [],
+      instances: [instance('WordpressService', 'wp2', installFailed)],
+    });
+    assert.equal(tenant?.namespaceMissing, true);
+    assert.match(tenant?.kubePlusError ?? '', /^Error: INSTALLATION FAILED/);
+    assert.match(tenant?.problems.join('|') ?? '', /KubePlus reports: Error: INSTALLATION FAILED/);
+    const status = tenantStatus(tenant as Tenant, undefined, { ready: 0, total: 0, restarts: 0, starting: false });
+    assert.deepEqual(status, {
+      phase: 'Failed',
+      reason: 'KubePlus reports: Error: INSTALLATION FAILED: 1 error occurred:',
+    });
+  });
+
+  it('reports no problem for an instance upgraded with its chart', () => {
+    const upgraded = instance('WebappService', 'a1', 'a1:webappservice-a1\n');
+    upgraded.status = { ...upgraded.status, error: upgradedText };
+    const [tenant] = discoverTenants({
+      namespaces: [kubeplusNamespace('a1', 'webappservice-a1')],
+      instances: [upgraded],
+    });
+    assert.deepEqual(tenant?.problems, []);
+    assert.equal(tenant?.kubePlusError, undefined);
   });
 });
 

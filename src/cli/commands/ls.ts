@@ -47,6 +47,7 @@ export default defineCommand({
       watch: args.watch,
       // The plain table and names keep to the inventory's requests; the audit costs three lists more.
       policy: format === 'wide' || format === 'json' || format === 'yaml',
+      notes: format === 'wide',
     };
   },
   run: async (options, context) => (await import('../../commands/ls.ts')).ls(options, context),

@@ -68,6 +68,7 @@ const KNOWN: readonly Resource[] = [
   core('PersistentVolume', 'persistentvolumes', false),
   grouped('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods'),
   grouped('workflows.kubeplus', 'v1alpha1', 'ResourceComposition', 'resourcecompositions'),
+  grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
 ];
 
 const BY_KIND = new Map(KNOWN.map((r) => [r.kind, r]));

@@ -30,6 +30,12 @@ const ANNOTATION_FINGERPRINT = 'mimt.io/install-fingerprint';
 const KUBEPLUS_LABEL_MANAGED = 'managedby';
 const KUBEPLUS_MANAGED_VALUE = 'kubeplus';
 const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+/**
+ * KubePlus's helmer marks an instance it has handled with this label, and does nothing for an
+ * update whose object still carries it: an update must be sent without it to reach Helm.
+ */
+const KUBEPLUS_LABEL_CREATED_BY = 'created-by';
+const KUBEPLUS_CREATED_BY_VALUE = 'kubeplus';
 /** The NetworkPolicies KubePlus puts in each instance's namespace. */
 const KUBEPLUS_POLICY_NAMES = ['restrict-cross-ns-traffic', 'allow-external-traffic'];
 export const KUBEPLUS_API_GROUP = 'platformapi.kubeplus';
@@ -47,6 +53,10 @@ export const isMimtNamespaceLabels = (labels: Labels): boolean =>
 export const isKubePlusNamespaceLabels = (labels: Labels): boolean =>
   labels[KUBEPLUS_LABEL_MANAGED] === KUBEPLUS_MANAGED_VALUE;
 export const KUBEPLUS_NAMESPACE_LABEL = `${KUBEPLUS_LABEL_MANAGED}=${KUBEPLUS_MANAGED_VALUE}`;
+export const KUBEPLUS_HANDLED_LABEL = `${KUBEPLUS_LABEL_CREATED_BY}=${KUBEPLUS_CREATED_BY_VALUE}`;
+/** An instance's labels as an update must send them so that KubePlus acts on it (see above). */
+export const withoutKubePlusMark = (labels: Labels): Labels =>
+  Object.fromEntries(Object.entries(labels).filter(([key]) => key !== KUBEPLUS_LABEL_CREATED_BY));
 
 /** What install recorded on a tenant namespace. */
 export function mimtRecord(labels: Labels, annotations: Labels) {
@@ -181,6 +191,8 @@ export interface Tenant {
   terminating: boolean;
   /** The namespace the tenant claims does not exist (KubePlus instance whose namespace is gone). */
   namespaceMissing: boolean;
+  /** KubePlus only: the error KubePlus wrote for its last Helm run on the instance. */
+  kubePlusError?: string;
   /** Inconsistencies between the records that describe the tenant; reported, never hidden. */
   problems: string[];
 }

@@ -54,11 +54,47 @@ function mimtTenant(namespace: KubeObject): Tenant {
   };
 }
 
-/** `status.helmrelease` is "<namespace>:<release>" on its first line, the chart's NOTES after it. */
-export function parseHelmRelease(value: string | undefined): { namespace: string; release: string } | undefined {
-  const first = value?.split('\n', 1)[0]?.trim();
-  const match = first ? /^([^:\s]+):([^:\s]+)$/.exec(first) : null;
-  return match ? { namespace: match[1] as string, release: match[2] as string } : undefined;
+/**
+ * `status.helmrelease` is "<namespace>:<release>" on its first line; what follows is the chart's
+ * NOTES after a successful Helm run, or Helm's error output after a failed one (see kubePlusVerdict).
+ */
+export function parseHelmRelease(
+  value: string | undefined,
+): { namespace: string; release: string; rest: string } | undefined {
+  const [first = '', ...rest] = (value ?? '').split('\n');
+  const match = /^([^:\s]+):([^:\s]+)$/.exec(first.trim());
+  return match ? { namespace: match[1] as string, release: match[2] as string, rest: rest.join('\n') } : undefined;
+}
+
+/** Helm writes its failures as lines starting with "Error:" (e.g. "Error: INSTALLATION FAILED: …"). */
+const HELM_ERROR_LINE = /^Error:.*$/ms;
+/** status.error holds Helm's output with its line breaks removed, after "<chartURL> upgrade output:". */
+const HELM_ERROR_ANYWHERE = /Error:.*/s;
+/** What Helm prints after a successful upgrade, which KubePlus stores in status.error all the same. */
+const HELM_UPGRADED = /has been upgraded\. Happy Helming!/;
+
+/** KubePlus's word on its last Helm run on an instance, read from the places it writes it. */
+export interface KubePlusVerdict {
+  /** Helm's error, when the last run failed. */
+  error?: string;
+  /** Helm's output of a successful chart upgrade, which KubePlus writes into status.error. */
+  upgraded?: string;
+}
+
+/**
+ * Reads both places KubePlus writes to: a failed install or update leaves Helm's error after the
+ * first line of status.helmrelease (and no status.error); a chart upgrade of every instance writes
+ * Helm's output, success or not, into status.error. Text in status.error that is neither Helm's
+ * error nor its success message is taken as an error, since nothing says it is not.
+ */
+export function kubePlusVerdict(status: KubePlusInstance['status']): KubePlusVerdict {
+  const failedRun = HELM_ERROR_LINE.exec(parseHelmRelease(status?.helmrelease)?.rest ?? '')?.[0].trim();
+  if (failedRun) return { error: failedRun };
+  const written = status?.error?.trim();
+  if (!written) return {};
+  const helmError = HELM_ERROR_ANYWHERE.exec(written)?.[0].trim();
+  if (helmError) return { error: helmError };
+  return HELM_UPGRADED.test(written) ? { upgraded: written } : { error: written };
 }
 
 export function kubePlusReleaseName(kind: string, instance: string): string {
@@ -87,8 +123,8 @@ function kubePlusTenant(instance: KubePlusInstance, namespaces: Map<string, Kube
       );
     }
   }
-  const status = instance.status;
-  if (status?.error) problems.push(`KubePlus reports: ${status.error.trim()}`);
+  const { error } = kubePlusVerdict(instance.status);
+  if (error) problems.push(`KubePlus reports: ${error}`);
   return {
     name,
     namespace: namespaceName,
@@ -101,36 +137,44 @@ function kubePlusTenant(instance: KubePlusInstance, namespaces: Map<string, Kube
     annotations: annotationsOf(instance),
     terminating: isTerminating(namespace) || instance.metadata.deletionTimestamp !== undefined,
     namespaceMissing: namespace === undefined,
+    ...(error ? { kubePlusError: error } : {}),
     problems,
   };
 }
 
-/** A namespace that KubePlus labelled but no instance claims any more. */
-function orphanKubePlusTenant(namespace: KubeObject): Tenant {
-  return {
-    name: namespace.metadata.name,
-    namespace: namespace.metadata.name,
-    source: 'kubeplus',
-    release: helmReleaseOf(annotationsOf(namespace)),
-    createdAt: namespace.metadata.creationTimestamp,
-    labels: labelsOf(namespace),
-    annotations: annotationsOf(namespace),
-    terminating: isTerminating(namespace),
-    namespaceMissing: false,
-    problems: [`namespace is labelled ${KUBEPLUS_NAMESPACE_LABEL} but no KubePlus instance claims it`],
-  };
-}
-
-/** Every tenant that the records describe, from both sources, sorted by name then source. */
+/**
+ * Every tenant that the records describe, from both sources, sorted by name then source. A
+ * namespace labelled managedby=kubeplus is a tenant only when an instance claims it: KubePlus's own
+ * namespace carries the label too (its webhook acts only in namespaces labelled so).
+ */
 export function discoverTenants(records: TenantRecords): Tenant[] {
   const byName = new Map(records.namespaces.map((ns) => [ns.metadata.name, ns]));
   const tenants = records.namespaces.filter(isMimtNamespace).map(mimtTenant);
   const kubeplus = records.instances.map((instance) => kubePlusTenant(instance, byName));
-  const claimed = new Set(kubeplus.map((tenant) => tenant.namespace));
-  const orphans = records.namespaces
-    .filter((ns) => isKubePlusNamespace(ns) && !isMimtNamespace(ns) && !claimed.has(ns.metadata.name))
-    .map(orphanKubePlusTenant);
-  return [...tenants, ...kubeplus, ...orphans].sort(
-    (a, b) => a.name.localeCompare(b.name) || a.source.localeCompare(b.source),
+  return [...tenants, ...kubeplus].sort((a, b) => a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
+}
+
+/** The namespaces labelled managedby=kubeplus that are not tenants, and why. */
+export interface KubePlusNamespaces {
+  /** Where KubePlus keeps its ResourceCompositions (and, usually, the instances): KubePlus's own. */
+  home: string[];
+  /** Labelled, but no instance claims them (an instance deleted while its namespace stayed). */
+  unclaimed: string[];
+}
+
+export function kubePlusNamespaces(
+  records: TenantRecords,
+  compositionNamespaces: readonly string[],
+): KubePlusNamespaces {
+  const claimed = new Set(
+    records.instances.map((i) => parseHelmRelease(i.status?.helmrelease)?.namespace ?? i.metadata.name),
   );
+  const home = new Set(compositionNamespaces);
+  const labelled = records.namespaces
+    .filter((ns) => isKubePlusNamespace(ns) && !isMimtNamespace(ns) && !claimed.has(ns.metadata.name))
+    .map((ns) => ns.metadata.name);
+  return {
+    home: labelled.filter((name) => home.has(name)).sort(),
+    unclaimed: labelled.filter((name) => !home.has(name)).sort(),
+  };
 }

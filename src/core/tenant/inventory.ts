@@ -1,4 +1,11 @@
-import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
+import {
+  HELM_RECORD_SELECTOR,
+  type ReleasePayload,
+  type ReleaseRecord,
+  decodeRelease,
+  latestReleases,
+  releaseRecordSelector,
+} from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
@@ -7,7 +14,7 @@ import { type NamespaceRead, collect, readInScope, readNamespaces } from '../kub
 import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
-import { discoverTenants } from './discover.ts';
+import { type KubePlusNamespaces, discoverTenants, kubePlusNamespaces } from './discover.ts';
 import { type PodRow, podReady, summarizePods } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
 import {
@@ -41,6 +48,10 @@ export interface Inventory {
   namespaces: Map<string, KubeObject>;
   /** KubePlus Kind → the chart its ResourceComposition installs. */
   kubePlusCharts: Map<string, string>;
+  /** `<namespace>/<release>` → the chart of the deployed release, for KubePlus tenants. */
+  releaseCharts: Map<string, ReleasePayload['chart']>;
+  /** Namespaces labelled managedby=kubeplus that are not tenants. */
+  kubePlusNamespaces: KubePlusNamespaces;
   /** Why pods, Helm release records or quotas could not be read, by namespace (see scope.ts). */
   unreadable: { pods: Map<string, string>; releases: Map<string, string>; quotas: Map<string, string> };
   /** The namespace, pod and release record lists taken, for a watch to follow from. */
@@ -69,6 +80,8 @@ export function groupByNamespace<T extends { metadata: { namespace?: string } }>
 interface KubePlusRead {
   instances: KubePlusInstance[];
   charts: Map<string, string>;
+  /** Where the ResourceCompositions are: KubePlus's own namespace. */
+  homes: string[];
   /** The ResourceCompositions could not be listed (403); a missing CRD (404) is no KubePlus. */
   forbidden?: boolean;
 }
@@ -79,7 +92,7 @@ async function kubePlusInstances(client: KubeClient, report: ReadReport): Promis
     compositions = await client.list<Composition>(collectionPath('ResourceComposition'));
   } catch (error) {
     if (!(isForbidden(error) || isNotFound(error))) throw error;
-    return { instances: [], charts: new Map(), forbidden: isForbidden(error) };
+    return { instances: [], charts: new Map(), homes: [], forbidden: isForbidden(error) };
   }
   const charts = new Map<string, string>();
   const lists = await Promise.all(
@@ -95,7 +108,8 @@ async function kubePlusInstances(client: KubeClient, report: ReadReport): Promis
       return list.items.map((item) => ({ ...item, kind }));
     }),
   );
-  return { instances: lists.flat(), charts };
+  const homes = [...new Set(compositions.items.map((c) => c.metadata.namespace ?? ''))];
+  return { instances: lists.flat(), charts, homes };
 }
 
 /** Tenants from both sources, with what a listing needs to know about how they were read. */
@@ -103,6 +117,7 @@ export interface TenantsRead {
   tenants: Tenant[];
   namespaces: KubeObject[];
   kubePlusCharts: Map<string, string>;
+  kubePlusNamespaces: KubePlusNamespaces;
   scope?: string[];
   listedAt?: WatchTarget;
 }
@@ -119,6 +134,10 @@ async function readTenants(client: KubeClient, names: readonly string[], report:
     tenants: tenantsIn(namespaces, kubeplus.instances),
     namespaces: namespaces.items,
     kubePlusCharts: kubeplus.charts,
+    kubePlusNamespaces: kubePlusNamespaces(
+      { namespaces: namespaces.items, instances: kubeplus.instances },
+      kubeplus.homes,
+    ),
     scope: namespaces.scope,
     listedAt: namespaces.listedAt,
   };
@@ -251,10 +270,47 @@ async function namespaceData(
   };
 }
 
+/**
+ * The chart (name and version) each KubePlus tenant runs, which KubePlus records nowhere but in
+ * Helm's release payload: one list of the deployed release records of those releases, whatever
+ * their number, and none without KubePlus tenants. mimt tenants carry theirs in annotations.
+ */
+async function releaseCharts(
+  client: KubeClient,
+  tenants: readonly Tenant[],
+  scope: readonly string[] | undefined,
+  report: ReadReport,
+): Promise<Map<string, ReleasePayload['chart']>> {
+  const releases = tenants.filter((t) => t.source === 'kubeplus' && t.release && !t.namespaceMissing);
+  const charts = new Map<string, ReleasePayload['chart']>();
+  if (!releases.length) return charts;
+  const selector = releaseRecordSelector(
+    releases.map((t) => t.release as string),
+    'deployed',
+  );
+  const records = await collect(
+    'Helm release records (Secrets)',
+    'Secret',
+    scope,
+    async (path) => client.list(path, { labelSelector: selector, pageSize: PAGE_SIZE }),
+    report,
+  );
+  for (const record of records.items) {
+    const payload = decodeRelease(record);
+    if (payload) charts.set(`${payload.namespace}/${payload.name}`, payload.chart);
+  }
+  return charts;
+}
+
 function joined(
   tenants: Tenant[],
   data: Awaited<ReturnType<typeof namespaceData>>,
-  rest: Pick<Inventory, 'namespaces' | 'kubePlusCharts' | 'scope' | 'report'> & { listedAt: WatchTarget[] },
+  rest: Pick<
+    Inventory,
+    'namespaces' | 'kubePlusCharts' | 'releaseCharts' | 'kubePlusNamespaces' | 'scope' | 'report'
+  > & {
+    listedAt: WatchTarget[];
+  },
 ): Inventory {
   return {
     tenants,
@@ -286,6 +342,8 @@ export async function takeInventory(
   return joined(tenants.tenants, data, {
     namespaces: new Map(tenants.namespaces.map((ns) => [ns.metadata.name, ns])),
     kubePlusCharts: tenants.kubePlusCharts,
+    releaseCharts: await releaseCharts(client, tenants.tenants, tenants.scope, report),
+    kubePlusNamespaces: tenants.kubePlusNamespaces,
     scope: tenants.scope,
     report,
     listedAt: tenants.listedAt ? [tenants.listedAt] : [],
@@ -298,10 +356,15 @@ export async function tenantInventory(
   tenant: Tenant,
   report = new ReadReport(),
 ): Promise<Inventory> {
-  const data = await namespaceData(client, [tenant.namespace], report);
+  const [data, charts] = await Promise.all([
+    namespaceData(client, [tenant.namespace], report),
+    releaseCharts(client, [tenant], [tenant.namespace], report),
+  ]);
   return joined([tenant], data, {
     namespaces: new Map(),
     kubePlusCharts: new Map(),
+    releaseCharts: charts,
+    kubePlusNamespaces: { home: [], unclaimed: [] },
     scope: [tenant.namespace],
     report,
     listedAt: [],

@@ -22,6 +22,8 @@ export interface WorkloadState {
   scheduling?: string;
 }
 
+const firstLine = (text: string): string => text.split('\n', 1)[0] as string;
+
 /**
  * The rules of docs/tenancy-contract.md, "Status", in the order they are written there. `unreadable`
  * says why the release records or pods could not be read (no permission): then nothing is concluded.
@@ -33,10 +35,20 @@ export function tenantStatus(
   unreadable?: string,
   workloads: WorkloadState = { shortfalls: [] },
 ): TenantStatus {
+  // KubePlus deletes the namespace of a failed install (Terminating, then gone): the error is the
+  // one thing left to tell.
+  if (tenant.kubePlusError) return { phase: 'Failed', reason: `KubePlus reports: ${firstLine(tenant.kubePlusError)}` };
   if (tenant.terminating) return { phase: 'Terminating', reason: 'namespace is being deleted' };
   if (tenant.namespaceMissing) return { phase: 'Unknown', reason: `namespace "${tenant.namespace}" not found` };
   if (unreadable !== undefined) return { phase: 'Unknown', reason: unreadable };
-  if (!release) return { phase: 'Unknown', reason: `no Helm release "${tenant.release}" in the namespace` };
+  if (!release) {
+    return {
+      phase: 'Unknown',
+      reason: tenant.release
+        ? `no Helm release "${tenant.release}" in the namespace`
+        : 'no Helm release in the namespace',
+    };
+  }
   switch (release.status) {
     case 'failed':
       return { phase: 'Failed', reason: `release revision ${release.revision} failed` };
