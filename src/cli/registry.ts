@@ -22,6 +22,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'List tenants and their state, or show one tenant in detail',
     load: async () => (await import('./commands/ls.ts')).default,
   },
+  events: {
+    summary: "A tenant's events as kubectl events shows them, grouped, across tenants with -A",
+    load: async () => (await import('./commands/events.ts')).default,
+  },
   metrics: {
     summary: 'CPU and memory use per tenant against requests, limits and quota',
     load: async () => (await import('./commands/metrics.ts')).default,

@@ -99,3 +99,37 @@ export function collectionPath(kind: KindRef, namespace?: string): string {
 export function objectPath(kind: KindRef, namespace: string | undefined, name: string, subresource?: string): string {
   return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
 }
+
+/** kubectl's short names of the kinds users name most. */
+const SHORT_NAMES: Record<string, string> = {
+  po: 'Pod',
+  svc: 'Service',
+  cm: 'ConfigMap',
+  sa: 'ServiceAccount',
+  pvc: 'PersistentVolumeClaim',
+  deploy: 'Deployment',
+  sts: 'StatefulSet',
+  ds: 'DaemonSet',
+  rs: 'ReplicaSet',
+  cj: 'CronJob',
+  hpa: 'HorizontalPodAutoscaler',
+  pdb: 'PodDisruptionBudget',
+  ing: 'Ingress',
+  netpol: 'NetworkPolicy',
+  quota: 'ResourceQuota',
+  limits: 'LimitRange',
+  ns: 'Namespace',
+  no: 'Node',
+};
+
+/**
+ * The Kind a user's word names, as kubectl reads it: a Kind in any case, its plural or short name;
+ * a word that starts upper-case is taken as a Kind mimt does not know (a custom resource's).
+ */
+export function kindOfWord(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  const known = KNOWN.find((r) => r.kind.toLowerCase() === lower || r.plural === lower);
+  if (known && known.group !== 'metrics.k8s.io') return known.kind;
+  if (SHORT_NAMES[lower]) return SHORT_NAMES[lower];
+  return /^[A-Z][A-Za-z0-9]*$/.test(word) ? word : undefined;
+}
