@@ -48,6 +48,8 @@ const KNOWN: readonly Resource[] = [
   grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
   grouped('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
+  grouped('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
+  grouped('gateway.networking.k8s.io', 'v1', 'HTTPRoute', 'httproutes'),
   grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
   grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
@@ -65,6 +67,9 @@ export function resourceOf(kind: string): Resource {
   if (!found) throw new Error(`no API path known for kind ${kind}`);
   return found;
 }
+
+/** Whether mimt knows `kind` to live outside namespaces (ClusterRole, Namespace, …). */
+export const isClusterScoped = (kind: string): boolean => BY_KIND.get(kind)?.namespaced === false;
 
 /** The resource of a kind mimt does not know in advance (a KubePlus Kind, a custom resource). */
 export function customResource(group: string, version: string, kind: string, plural: string): Resource {
