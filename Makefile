@@ -45,7 +45,7 @@ fleet-up: cluster-up ## Start (or reuse) three more clusters and a hub; kubeconf
 fleet-down: ## Stop the fleet's clusters and remove their state
 	test/cluster/fleet.sh down
 
-test-tools: ## What the distribution tests need: krew (from Go modules), qemu, arm64 libraries, osslsigncode
+test-tools: ## What the e2e tests need: krew (from Go modules), qemu, arm64 libraries, osslsigncode, graphviz, xmllint
 	test/cluster/build.sh krew
 	scripts/test-tools.sh
 

@@ -96,7 +96,7 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
   const format = outputFormat(args.output, spec.formats);
   const options = spec.options(args, format);
   // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
-  const { render } = await import('../output/render.ts');
+  const { renderResult } = await import('../output/render.ts');
   const context = await createContext(args, streams);
   let fleetClose: (() => void) | undefined;
   try {
@@ -110,8 +110,8 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
       result = await spec.run(options, context);
     }
     const { colour } = context;
-    const show = (shown: Listing | Document, before = ''): boolean => {
-      const rendered = render(shown, { format, noHeaders: args.noHeaders, colour });
+    const show = async (shown: Listing | Document, before = ''): Promise<boolean> => {
+      const rendered = await renderResult(shown, { format, noHeaders: args.noHeaders, colour });
       if (rendered.stdout !== '') writeOut(streams, before + rendered.stdout);
       for (const line of rendered.stderr) streams.stderr(`${line}\n`);
       return rendered.stdout !== '';
@@ -134,13 +134,13 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
           // On a terminal each frame replaces the last one; elsewhere frames follow each other, apart.
           if (streams.stdoutIsTTY) streams.stdout(CLEAR_SCREEN);
           const separator: string = !streams.stdoutIsTTY && printed ? (format === 'yaml' ? '---\n' : '\n') : '';
-          printed = show(frame, separator) || printed;
+          printed = (await show(frame, separator)) || printed;
           if (streams.closed?.aborted) break;
         }
         return streams.closed?.aborted ? EXIT.brokenPipe : EXIT.ok;
       }
       default:
-        show(result);
+        await show(result);
         return result.exitCode ?? EXIT.ok;
     }
   } finally {

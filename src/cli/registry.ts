@@ -22,6 +22,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'List tenants and their state, or show one tenant in detail',
     load: async () => (await import('./commands/ls.ts')).default,
   },
+  events: {
+    summary: "A tenant's events as kubectl events shows them, grouped, across tenants with -A",
+    load: async () => (await import('./commands/events.ts')).default,
+  },
+  graph: {
+    summary: "A tenant's objects and how they connect: a tree, typed relations, Graphviz or SVG",
+    load: async () => (await import('./commands/graph.ts')).default,
+  },
   metrics: {
     summary: 'CPU and memory use per tenant against requests, limits and quota',
     load: async () => (await import('./commands/metrics.ts')).default,

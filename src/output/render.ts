@@ -1,5 +1,6 @@
 import { paint } from './colour.ts';
 import { renderDescribe } from './describe.ts';
+import { renderDot } from './dot.ts';
 import { renderJson } from './json.ts';
 import { renderPrometheus } from './prometheus.ts';
 import type { Cell, Description, Document, Listing, OutputFormat, Rendered, Tone } from './result.ts';
@@ -39,6 +40,9 @@ export function render(result: Listing | Document, options: RenderOptions): Rend
   const stderr = [...(result.warnings ?? [])];
   if (options.format === 'json') return { stdout: renderJson(result.document), stderr };
   if (options.format === 'yaml') return { stdout: renderYaml(result.document), stderr };
+  if (options.format === 'dot' && result.type === 'document' && result.picture) {
+    return { stdout: renderDot(result.picture), stderr };
+  }
   if (options.format === 'prometheus' && result.type === 'listing') {
     const empty = result.rows.length === 0 ? [result.emptyMessage] : [];
     return { stdout: renderPrometheus(result.metrics ?? []), stderr: [...stderr, ...empty] };
@@ -56,4 +60,16 @@ export function render(result: Listing | Document, options: RenderOptions): Rend
   if (result.rows.length === 0) return { stdout: '', stderr: [...stderr, result.emptyMessage] };
   if (options.format === 'name') return { stdout: result.names.map((n) => `${n}\n`).join(''), stderr };
   return { stdout: renderListing(result, options), stderr };
+}
+
+/**
+ * `render`, and for -o svg the Graphviz layout: its WebAssembly build (1.4 MB) is loaded here and
+ * only here, so no other format or command pays for it.
+ */
+export async function renderResult(result: Listing | Document, options: RenderOptions): Promise<Rendered> {
+  if (options.format === 'svg' && result.type === 'document' && result.picture) {
+    const { renderSvg } = await import('./svg.ts');
+    return { stdout: await renderSvg(renderDot(result.picture)), stderr: [...(result.warnings ?? [])] };
+  }
+  return render(result, options);
 }

@@ -75,9 +75,38 @@ export interface Description {
   sections: DescribeSection[];
 }
 
+/** One box of a picture. */
+export interface PictureNode {
+  id: string;
+  /** Its lines of text, e.g. the kind/name, then the state. */
+  label: string[];
+  /** The boxes of one group are drawn together, in a frame titled with it. */
+  group?: string;
+  tone?: Tone;
+  /** Drawn as failed (a red, thick border): a picture says what is wrong without colour too. */
+  failed?: boolean;
+}
+
+/** One arrow of a picture; `tree` arrows are solid, the others dashed. */
+export interface PictureEdge {
+  from: string;
+  to: string;
+  label: string;
+  tree?: boolean;
+}
+
+/** A graph to draw (-o dot, -o svg): boxes and arrows, laid out by Graphviz. */
+export interface Picture {
+  title: string;
+  nodes: PictureNode[];
+  edges: PictureEdge[];
+}
+
 export interface Document {
   type: 'document';
   document: unknown;
+  /** What -o dot and -o svg draw, for the commands that offer them. */
+  picture?: Picture;
   /**
    * The human view (table formats), as data the renderer lays out: lines (one cell each), or
    * descriptions (one per cluster when several answered), a blank line apart.
@@ -113,8 +142,8 @@ export interface Frames {
 
 export type Result = Listing | Document | Stream | Frames;
 
-/** `text` and `raw` are the line formats of streamed output (logs). */
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'prometheus' | 'text' | 'raw';
+/** `text` and `raw` are the line formats of streamed output (logs); `dot` and `svg` draw a Picture. */
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'prometheus' | 'text' | 'raw' | 'dot' | 'svg';
 
 export interface Rendered {
   stdout: string;

@@ -56,6 +56,16 @@ export function clientNodeChunk(): string {
   return chunk;
 }
 
+/** The bundle's chunk that holds Graphviz's WebAssembly build, which only -o svg should load. */
+export function graphvizChunk(): string {
+  const folder = path.join(ROOT, 'dist', 'chunks');
+  const chunk = readdirSync(folder)
+    .filter((f) => f.endsWith('.js'))
+    .find((f) => readFileSync(path.join(folder, f), 'utf8').includes('Graphviz could not draw'));
+  if (!chunk) throw new Error('the bundle has no chunk with Graphviz');
+  return chunk;
+}
+
 /** Runs an executable under Node.js with a hook that writes `LOADED <url>` to stderr for each module. */
 export function runTracingModules(file: string, args: string[], env?: Record<string, string>): Promise<Run> {
   const hook = `data:text/javascript,${encodeURIComponent(

@@ -45,6 +45,7 @@ const CORE_RANK: Record<string, number> = {
   metrics: 5,
   logs: 5,
   detail: 5,
+  graph: 5,
   fleet: 5,
 };
 
@@ -57,7 +58,7 @@ export function coreOrderViolation(from: string, to: string): string | undefined
   if (ownRank === undefined || targetRank === undefined) return `core/${own ?? target} has no rank in CORE_RANK`;
   return targetRank < ownRank
     ? undefined
-    : `core/${own} must not import ${to} (the order is kube → helm → tenant → policy → install, metrics, logs, detail, fleet)`;
+    : `core/${own} must not import ${to} (the order is kube → helm → tenant → policy → install, metrics, logs, detail, graph, fleet)`;
 }
 
 describe('layering', () => {

@@ -48,6 +48,8 @@ const KNOWN: readonly Resource[] = [
   grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
   grouped('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
+  grouped('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
+  grouped('gateway.networking.k8s.io', 'v1', 'HTTPRoute', 'httproutes'),
   grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
   grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
@@ -79,6 +81,9 @@ export function resourceOf(kind: string): Resource {
   if (!found) throw new Error(`no API path known for kind ${kind}`);
   return found;
 }
+
+/** Whether mimt knows `kind` to live outside namespaces (ClusterRole, Namespace, …). */
+export const isClusterScoped = (kind: string): boolean => BY_KIND.get(kind)?.namespaced === false;
 
 /** The resource of a kind mimt does not know in advance (a KubePlus Kind, a custom resource). */
 export function customResource(
@@ -138,4 +143,38 @@ export function collectionPath(kind: KindRef, namespace?: string): string {
 /** One object, or with `subresource` one of its subresources (`log`, `token`, `status`). */
 export function objectPath(kind: KindRef, namespace: string | undefined, name: string, subresource?: string): string {
   return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+}
+
+/** kubectl's short names of the kinds users name most. */
+const SHORT_NAMES: Record<string, string> = {
+  po: 'Pod',
+  svc: 'Service',
+  cm: 'ConfigMap',
+  sa: 'ServiceAccount',
+  pvc: 'PersistentVolumeClaim',
+  deploy: 'Deployment',
+  sts: 'StatefulSet',
+  ds: 'DaemonSet',
+  rs: 'ReplicaSet',
+  cj: 'CronJob',
+  hpa: 'HorizontalPodAutoscaler',
+  pdb: 'PodDisruptionBudget',
+  ing: 'Ingress',
+  netpol: 'NetworkPolicy',
+  quota: 'ResourceQuota',
+  limits: 'LimitRange',
+  ns: 'Namespace',
+  no: 'Node',
+};
+
+/**
+ * The Kind a user's word names, as kubectl reads it: a Kind in any case, its plural or short name;
+ * a word that starts upper-case is taken as a Kind mimt does not know (a custom resource's).
+ */
+export function kindOfWord(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  const known = KNOWN.find((r) => r.kind.toLowerCase() === lower || r.plural === lower);
+  if (known && known.group !== 'metrics.k8s.io') return known.kind;
+  if (SHORT_NAMES[lower]) return SHORT_NAMES[lower];
+  return /^[A-Z][A-Za-z0-9]*$/.test(word) ? word : undefined;
 }

@@ -16,6 +16,7 @@ export interface WatchTarget {
   /** Where the list this watch follows was taken; changes after it are reported. */
   resourceVersion: string | undefined;
   labelSelector?: string;
+  fieldSelector?: string;
   metadataOnly?: boolean;
 }
 
@@ -48,7 +49,7 @@ const isFinal = (error: unknown): boolean =>
 async function currentVersion(client: KubeClient, target: WatchTarget): Promise<string | undefined> {
   const page = await client.request<KubeList>({
     path: target.path,
-    query: { limit: 1, labelSelector: target.labelSelector },
+    query: { limit: 1, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector },
   });
   return page.metadata?.resourceVersion;
 }
@@ -77,7 +78,13 @@ export async function* watchCollection(
       }
       const response = await client.stream(
         target.path,
-        { watch: 1, allowWatchBookmarks: true, resourceVersion, labelSelector: target.labelSelector },
+        {
+          watch: 1,
+          allowWatchBookmarks: true,
+          resourceVersion,
+          labelSelector: target.labelSelector,
+          fieldSelector: target.fieldSelector,
+        },
         signal,
         { metadataOnly: target.metadataOnly },
       );

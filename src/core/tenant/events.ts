@@ -75,3 +75,105 @@ export function recentWarnings(items: readonly KubeObject[]): WarningEvent[] {
   }
   return [...groups.values()].sort((a, b) => time(b.lastSeen) - time(a.lastSeen)).slice(0, RECENT_EVENTS);
 }
+
+/** The event types the API server knows. */
+export const EVENT_TYPES = ['Normal', 'Warning'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Events about one object that say the same thing (type, reason, message), however many Event
+ * objects carry them: their counts added up, from the first time seen to the last.
+ */
+export interface EventGroup {
+  /** The tenant whose namespace the events are in. */
+  tenant: string;
+  namespace: string;
+  type: string;
+  reason: string;
+  object: { kind: string; name: string };
+  message: string;
+  count: number;
+  /** RFC 3339; null when no event of the group carries a time. */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** The component that reported it (scheduler, kubelet, a controller); '' when none is named. */
+  source: string;
+}
+
+interface FullEvent extends CoreEvent {
+  firstTimestamp?: string;
+  source?: { component?: string };
+  reportingComponent?: string;
+  reportingController?: string;
+}
+
+const firstSeenOf = (e: FullEvent): string | null =>
+  e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? null;
+const lastSeenOf = (e: FullEvent): string | null =>
+  e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? null;
+const earlier = (a: string | null, b: string | null): string | null =>
+  a === null ? b : b === null || time(a) <= time(b) ? a : b;
+const later = (a: string | null, b: string | null): string | null =>
+  a === null ? b : b === null || time(a) >= time(b) ? a : b;
+
+/** What makes two events one line: the same object, type, reason and message, in one namespace. */
+export function groupKey(event: KubeObject): string {
+  const e = event as FullEvent;
+  return JSON.stringify([
+    e.metadata.namespace ?? '',
+    e.involvedObject?.kind ?? '',
+    e.involvedObject?.name ?? '',
+    e.type ?? '',
+    e.reason ?? '',
+    (e.message ?? '').trim(),
+  ]);
+}
+
+/**
+ * Groups events by object, type, reason and message. Each Event object counts with its own count
+ * (series.count for events.k8s.io-style events, count for the older ones, else once). `tenantOf`
+ * names the tenant of a namespace; events elsewhere are left out.
+ */
+export function groupEvents(
+  items: readonly KubeObject[],
+  tenantOf: (namespace: string) => string | undefined,
+): EventGroup[] {
+  const groups = new Map<string, EventGroup>();
+  for (const item of items as FullEvent[]) {
+    const namespace = item.metadata.namespace ?? '';
+    const tenant = tenantOf(namespace);
+    if (tenant === undefined) continue;
+    const key = groupKey(item);
+    const count = item.series?.count ?? item.count ?? 1;
+    const group = groups.get(key);
+    if (group) {
+      group.count += count;
+      group.firstSeen = earlier(group.firstSeen, firstSeenOf(item));
+      group.lastSeen = later(group.lastSeen, lastSeenOf(item));
+      continue;
+    }
+    groups.set(key, {
+      tenant,
+      namespace,
+      type: item.type ?? '',
+      reason: item.reason ?? '',
+      object: { kind: item.involvedObject?.kind ?? '', name: item.involvedObject?.name ?? '' },
+      message: (item.message ?? '').trim(),
+      count,
+      firstSeen: firstSeenOf(item),
+      lastSeen: lastSeenOf(item),
+      source: item.reportingController || item.reportingComponent || item.source?.component || '',
+    });
+  }
+  return [...groups.values()];
+}
+
+/** Oldest first, as kubectl events prints them, so that the newest is the last line on a terminal. */
+export function byLastSeen(a: EventGroup, b: EventGroup): number {
+  return (
+    time(a.lastSeen) - time(b.lastSeen) ||
+    a.tenant.localeCompare(b.tenant) ||
+    `${a.object.kind}/${a.object.name}`.localeCompare(`${b.object.kind}/${b.object.name}`) ||
+    a.reason.localeCompare(b.reason)
+  );
+}
