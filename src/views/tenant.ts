@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.ts';
 import type { ReleaseRecord } from '../core/helm/records.ts';
 import type { KubeObject } from '../core/kube/objects.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
@@ -17,6 +18,7 @@ export const PHASE_TONE: Record<Phase, Tone | undefined> = {
   Failed: 'red',
   Terminating: 'dim',
   Unknown: 'yellow',
+  Suspended: 'dim',
 };
 
 export interface QuotaUse {
@@ -84,11 +86,13 @@ export function policyText(view: TenantView): string {
   return view.policy.state === 'none' && view.policy.profile === null ? '-' : view.policy.state;
 }
 
-/** The STATUS column: the phase, with the worst pod reason when Degraded. */
-export function statusText(view: TenantView): string {
-  return view.status.phase === 'Degraded' && view.pods?.worstReason
-    ? `Degraded (${view.pods.worstReason})`
-    : view.status.phase;
+/** The STATUS column: the phase, with the worst pod reason when Degraded and how long when Suspended. */
+export function statusText(view: TenantView, now: number): string {
+  if (view.status.phase === 'Degraded' && view.pods?.worstReason) return `Degraded (${view.pods.worstReason})`;
+  const since = view.tenant.suspendedAt === undefined ? NaN : Date.parse(view.tenant.suspendedAt);
+  if (view.status.phase === 'Suspended' && Number.isFinite(since))
+    return `Suspended (for ${formatDuration(now - since)})`;
+  return view.status.phase;
 }
 
 /** `1200m/4 (30%)`; `1200m` without a quota; `-` when nothing is known. */
@@ -118,6 +122,7 @@ export function tenantDocument(view: TenantView): Record<string, unknown> {
   const body: Record<string, unknown> = {
     phase: status.phase,
     ...(status.reason ? { reason: status.reason } : {}),
+    ...(tenant.suspendedAt !== undefined ? { suspendedAt: tenant.suspendedAt } : {}),
     release: release ? { status: release.status, revision: release.revision } : null,
     pods: pods ? { ready: pods.ready, total: pods.total, restarts: pods.restarts } : null,
   };
