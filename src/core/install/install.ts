@@ -9,11 +9,12 @@ import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, deletePolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
-import { mimtRecord, tenantNamespaceMetadata } from '../tenant/contract.ts';
+import { mimtRecord, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { acquireInstallLock } from './lock.ts';
+import { readWorkloads, suspendNamespace } from './suspend.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -38,6 +39,8 @@ export interface InstallOutcome {
   namespace: string;
   chart: ChartInfo;
   release: string;
+  /** Set when the tenant is suspended: it was installed or upgraded without starting a pod, and stays so. */
+  suspendedAt?: string;
   /** With --dry-run: what would be created. */
   plan?: { namespace: KubeObject; policy: KubeObject[]; manifest: string[] };
 }
@@ -175,13 +178,23 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     settings: request.settings,
   });
   const previousFingerprint = existing && mimtRecord(labelsOf(existing), annotationsOf(existing)).fingerprint;
+  const suspended = existing && suspendedAt(annotationsOf(existing));
   const outcome = (action: InstallAction): InstallOutcome => ({
     action,
     tenant: name,
     namespace: name,
     chart,
     release: name,
+    ...(suspended ? { suspendedAt: suspended } : {}),
   });
+  // The chart's replica counts and CronJobs would wake a suspended tenant: its zero-pod quota keeps
+  // pods from starting meanwhile, and suspend, run again, records the new counts for resume.
+  const suspendAgain = async () => {
+    const workloads = await readWorkloads(client, [name]);
+    const again = await suspendNamespace(client, name, workloads.get(name), { dryRun: false, now: new Date() });
+    progress(`tenant ${name}: kept suspended (${again.changes.length} objects set back)`);
+  };
+  let helmRan = false;
   // The lease must outlive helm's own timeout, or a slow install could lose its lock midway.
   const lockMs = request.timeoutMs + 60_000;
   const undo: Undo[] = [];
@@ -223,6 +236,11 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       return outcome('unchanged');
     }
     progress(`release ${name}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
+    if (suspended) {
+      progress(
+        `tenant ${name} is suspended (since ${suspended}): upgrading it without starting pods${request.wait ? ', so without --wait' : ''}; resume starts the new version`,
+      );
+    }
     if (!before) {
       undo.push({
         what: `release ${name}`,
@@ -231,25 +249,39 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         },
       });
     }
-    await helm.run(
-      [
-        'upgrade',
-        '--install',
-        name,
-        request.chart,
-        '--namespace',
-        name,
-        ...helmValueArgs(request),
-        '--timeout',
-        `${Math.ceil(request.timeoutMs / 1000)}s`,
-        ...(request.wait ? ['--wait'] : []),
-        ...(before ? [await helm.rollbackFlag()] : []),
-      ],
-      { signal: deps.signal },
-    );
+    const waiting = suspended
+      ? await helm.upgradeFlagsWithoutPods()
+      : [...(request.wait ? ['--wait'] : []), ...(before ? [await helm.rollbackFlag()] : [])];
+    helmRan = true;
+    try {
+      await helm.run(
+        [
+          'upgrade',
+          '--install',
+          name,
+          request.chart,
+          '--namespace',
+          name,
+          ...helmValueArgs(request),
+          '--timeout',
+          `${Math.ceil(request.timeoutMs / 1000)}s`,
+          ...waiting,
+        ],
+        { signal: deps.signal },
+      );
+    } catch (error) {
+      if (suspended && before) {
+        progress(`release ${name}: upgrade failed, rolling back to revision ${before.revision}`);
+        await helm.rollbackWithoutPods(name, name).catch(() => undefined);
+      }
+      throw error;
+    }
+    if (suspended) await suspendAgain();
     await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
     return outcome(before ? 'upgraded' : 'installed');
   } catch (error) {
+    // A failed upgrade was rolled back to the old chart's replica counts, which must not wake it either.
+    if (suspended && helmRan) await suspendAgain().catch(() => undefined);
     // Without the lock this run changed nothing of the other install's, so it undoes only what it created.
     const left = await rollBack(
       unlock ? undo : undo.filter((step) => step.what === `namespace ${name}`),
