@@ -11,7 +11,8 @@ import {
 } from '../../src/core/install/suspend.ts';
 import type { KubeClient, RequestSpec } from '../../src/core/kube/client.ts';
 import type { KubeObject } from '../../src/core/kube/objects.ts';
-import type { Tenant } from '../../src/core/tenant/contract.ts';
+import { ownedNamespaceMetadata, type Tenant } from '../../src/core/tenant/contract.ts';
+import { discoverTenants } from '../../src/core/tenant/discover.ts';
 import { tenantStatus } from '../../src/core/tenant/status.ts';
 import { changeText } from '../../src/views/suspend.ts';
 
@@ -300,5 +301,39 @@ describe('the status of a suspended tenant', () => {
 
   it('still shows a failed release as Failed', () => {
     assert.equal(tenantStatus(tenant, { ...deployed, status: 'failed' }, none).phase, 'Failed');
+  });
+});
+
+describe('the suspension mark on a namespace', () => {
+  const mark = { 'mimt.io/suspended-at': '2026-12-01T10:00:00Z' };
+
+  it("is read for mimt tenants and for KubePlus instances, from the instance's namespace", () => {
+    const tenants = discoverTenants({
+      namespaces: [
+        {
+          metadata: {
+            name: 'acme',
+            labels: { 'mimt.io/tenant': 'acme', 'app.kubernetes.io/managed-by': 'kubectl-mimt' },
+            annotations: mark,
+          },
+        },
+        { metadata: { name: 'shop', labels: { managedby: 'kubeplus' }, annotations: mark } },
+        { metadata: { name: 'idle', labels: { managedby: 'kubeplus' }, annotations: {} } },
+      ],
+      instances: [{ kind: 'ShopService', metadata: { name: 'shop', namespace: 'default' } }],
+    });
+    assert.deepEqual(
+      tenants.map((t) => [t.name, t.source, t.suspendedAt]),
+      [
+        ['acme', 'mimt', '2026-12-01T10:00:00Z'],
+        ['idle', 'kubeplus', undefined],
+        ['shop', 'kubeplus', '2026-12-01T10:00:00Z'],
+      ],
+    );
+  });
+
+  it('is not among what server-side apply re-sends, so that no install or policy apply drops it', () => {
+    const { annotations } = ownedNamespaceMetadata({}, { ...mark, 'mimt.io/profile': 'strict' });
+    assert.deepEqual(annotations, { 'mimt.io/profile': 'strict' });
   });
 });
