@@ -52,9 +52,15 @@ export interface InstallDeps {
   signal?: AbortSignal;
 }
 
-export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo, fingerprint?: string): KubeObject {
+export function tenantNamespaceObject(
+  request: InstallRequest,
+  chart: ChartInfo,
+  fingerprint?: string,
+  release?: string,
+): KubeObject {
   const { labels, annotations } = tenantNamespaceMetadata({
     tenant: request.tenant,
+    release,
     chart: request.chart,
     chartName: chart.name,
     chartVersion: chart.version,
@@ -179,12 +185,14 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   });
   const previousFingerprint = existing && mimtRecord(labelsOf(existing), annotationsOf(existing)).fingerprint;
   const suspended = existing && suspendedAt(annotationsOf(existing));
+  // An adopted tenant's release may be named otherwise than the tenant.
+  const release = existing ? mimtRecord(labelsOf(existing), annotationsOf(existing)).release : name;
   const outcome = (action: InstallAction): InstallOutcome => ({
     action,
     tenant: name,
     namespace: name,
     chart,
-    release: name,
+    release,
     ...(suspended ? { suspendedAt: suspended } : {}),
   });
   // The chart's replica counts and CronJobs would wake a suspended tenant: its zero-pod quota keeps
@@ -203,7 +211,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
       unlock = await acquireInstallLock(client, name, lockMs);
-      await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint));
+      await applyNamespace(client, tenantNamespaceObject(request, chart, previousFingerprint, release));
     } else {
       progress(`namespace ${name}: creating`);
       const created = await createTenantNamespace(client, tenantNamespaceObject(request, chart));
@@ -214,7 +222,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       unlock = await acquireInstallLock(client, name, lockMs);
     }
     // Read under the lock: another install may have finished just before it was taken.
-    const before = existing ? await currentRelease(client, name, name) : undefined;
+    const before = existing ? await currentRelease(client, name, release) : undefined;
 
     const ownedBefore = new Set(
       existing ? (await ownedPolicyObjects(client, name)).map((o) => `${o.kind}/${o.metadata.name}`) : [],
@@ -232,10 +240,10 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
-      progress(`release ${name}: unchanged (revision ${before.revision})`);
+      progress(`release ${release}: unchanged (revision ${before.revision})`);
       return outcome('unchanged');
     }
-    progress(`release ${name}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
+    progress(`release ${release}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
     if (suspended) {
       progress(
         `tenant ${name} is suspended (since ${suspended}): upgrading it without starting pods${request.wait ? ', so without --wait' : ''}; resume starts the new version`,
@@ -243,9 +251,9 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     }
     if (!before) {
       undo.push({
-        what: `release ${name}`,
+        what: `release ${release}`,
         run: async () => {
-          if (await currentRelease(client, name, name)) await helm.run(['uninstall', name, '--namespace', name]);
+          if (await currentRelease(client, name, release)) await helm.run(['uninstall', release, '--namespace', name]);
         },
       });
     }
@@ -258,7 +266,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
         [
           'upgrade',
           '--install',
-          name,
+          release,
           request.chart,
           '--namespace',
           name,
@@ -271,13 +279,13 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       );
     } catch (error) {
       if (suspended && before) {
-        progress(`release ${name}: upgrade failed, rolling back to revision ${before.revision}`);
-        await helm.rollbackWithoutPods(name, name).catch(() => undefined);
+        progress(`release ${release}: upgrade failed, rolling back to revision ${before.revision}`);
+        await helm.rollbackWithoutPods(release, name).catch(() => undefined);
       }
       throw error;
     }
     if (suspended) await suspendAgain();
-    await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
+    await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint, release));
     return outcome(before ? 'upgraded' : 'installed');
   } catch (error) {
     // A failed upgrade was rolled back to the old chart's replica counts, which must not wake it either.
