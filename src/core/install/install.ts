@@ -168,7 +168,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   const existing = await getNamespace(client, name);
   if (existing && !isMimtNamespace(existing)) {
     throw failure(`namespace "${name}" exists and is not a mimt tenant`, {
-      hint: 'mimt adopts only namespaces that carry its mimt.io/tenant label; pick another tenant name',
+      hint: `pick another tenant name, or make the Helm release in it a tenant: kubectl mimt adopt ${name}`,
     });
   }
   if (existing?.metadata.deletionTimestamp) {
