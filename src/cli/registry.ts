@@ -14,6 +14,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Remove a tenant: its Helm release, then its namespace',
     load: async () => (await import('./commands/uninstall.ts')).default,
   },
+  adopt: {
+    summary: 'Make a Helm release installed without mimt a mimt tenant, without a new revision',
+    load: async () => (await import('./commands/adopt.ts')).default,
+  },
+  suspend: {
+    summary: 'Scale a tenant to zero and suspend its CronJobs, recording what to restore',
+    load: async () => (await import('./commands/suspend.ts')).default,
+  },
+  resume: {
+    summary: 'Restore a suspended tenant exactly as suspend recorded it',
+    load: async () => (await import('./commands/resume.ts')).default,
+  },
   logs: {
     summary: 'Print or follow the logs of every pod and container of a tenant',
     load: async () => (await import('./commands/logs.ts')).default,

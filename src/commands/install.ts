@@ -72,7 +72,7 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
     document,
     name: `tenant/${outcome.tenant}`,
     text: textLines(
-      `tenant/${outcome.tenant} ${outcome.action} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.request.settings.profile})`,
+      `tenant/${outcome.tenant} ${outcome.action}${outcome.suspendedAt && outcome.action !== 'unchanged' ? ' while suspended' : ''} (${outcome.chart.name} ${outcome.chart.version}${revision}, profile ${options.request.settings.profile}${outcome.suspendedAt ? `, suspended since ${outcome.suspendedAt}: kubectl mimt resume ${outcome.tenant} starts it` : ''})`,
     ),
   };
 }

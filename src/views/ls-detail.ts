@@ -73,7 +73,7 @@ function fields(view: TenantView, detail: TenantDetail, now: number): [string, C
     ],
     ['Chart', cell(tenant.chartRef && tenant.chartRef !== tenant.chart ? `${chart} from ${tenant.chartRef}` : chart)],
     ['Release', cell(releaseText)],
-    ['Status', cell(statusText(view), PHASE_TONE[status.phase])],
+    ['Status', cell(statusText(view, now), PHASE_TONE[status.phase])],
     ['Reason', status.reason ? cell(status.reason) : undefined],
     ['Pods', cell(pods ? `${pods.ready}/${pods.total} ready, ${pods.restarts} restarts` : '<unknown>')],
     ['Quota', quota.length ? cell(quota.map(([name, use]) => `${name} ${use}`).join(', ')) : undefined],

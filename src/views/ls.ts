@@ -35,7 +35,7 @@ function columns(now: number): ColumnDef<TenantView>[] {
     { header: 'SOURCE', value: (v) => v.tenant.source },
     { header: 'CHART', value: (v) => v.tenant.chart ?? '-' },
     { header: 'VERSION', value: (v) => v.tenant.chartVersion ?? '-' },
-    { header: 'STATUS', value: statusText, tone: (v) => PHASE_TONE[v.status.phase] },
+    { header: 'STATUS', value: (v) => statusText(v, now), tone: (v) => PHASE_TONE[v.status.phase] },
     { header: 'PODS', value: (v) => (v.pods ? `${v.pods.ready}/${v.pods.total}` : '<unknown>') },
     {
       header: 'AGE',

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.ts';
 import type { ReleaseRecord } from '../core/helm/records.ts';
 import type { KubeObject } from '../core/kube/objects.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity.ts';
@@ -18,6 +19,7 @@ export const PHASE_TONE: Record<Phase, Tone | undefined> = {
   Failed: 'red',
   Terminating: 'dim',
   Unknown: 'yellow',
+  Suspended: 'dim',
 };
 
 export interface QuotaUse {
@@ -94,9 +96,14 @@ export function policyText(view: TenantView): string {
   return view.policy.state === 'none' && view.policy.profile === null ? '-' : view.policy.state;
 }
 
-/** The STATUS column: the phase, with the one-word cause when Degraded. */
-export function statusText(view: TenantView): string {
-  return view.status.phase === 'Degraded' && view.status.cause ? `Degraded (${view.status.cause})` : view.status.phase;
+/** The STATUS column: the phase, with the one-word cause when Degraded and how long when Suspended. */
+export function statusText(view: TenantView, now: number): string {
+  if (view.status.phase === 'Degraded' && view.status.cause) return `Degraded (${view.status.cause})`;
+  const since = view.tenant.suspendedAt === undefined ? Number.NaN : Date.parse(view.tenant.suspendedAt);
+  if (view.status.phase === 'Suspended' && Number.isFinite(since)) {
+    return `Suspended (for ${formatDuration(now - since)})`;
+  }
+  return view.status.phase;
 }
 
 /** `1200m/4 (30%)`; `1200m` without a quota; `-` when nothing is known. */
@@ -126,6 +133,7 @@ export function tenantDocument(view: TenantView): Record<string, unknown> {
   const body: Record<string, unknown> = {
     phase: status.phase,
     ...(status.reason ? { reason: status.reason } : {}),
+    ...(tenant.suspendedAt !== undefined ? { suspendedAt: tenant.suspendedAt } : {}),
     release: release ? { status: release.status, revision: release.revision } : null,
     pods: pods ? { ready: pods.ready, total: pods.total, restarts: pods.restarts } : null,
   };

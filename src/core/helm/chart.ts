@@ -21,3 +21,27 @@ export function manifestObjects(manifest: string): string[] {
     .filter((doc) => doc?.kind && doc.metadata?.name)
     .map((doc) => `${doc?.kind}/${doc?.metadata?.name}`);
 }
+
+export interface ReleaseMetadata extends ChartInfo {
+  revision: number;
+  status: string;
+}
+
+/** What helm knows of an installed release: its chart, version and revision (helm get metadata). */
+export async function releaseMetadata(helm: Helm, release: string, namespace: string): Promise<ReleaseMetadata> {
+  const { stdout } = await helm.run(['get', 'metadata', release, '--namespace', namespace, '--output', 'json']);
+  const doc = JSON.parse(stdout) as Partial<{
+    chart: string;
+    version: string;
+    appVersion: string;
+    revision: number;
+    status: string;
+  }>;
+  return {
+    name: doc.chart ?? 'unknown',
+    version: doc.version ?? 'unknown',
+    appVersion: doc.appVersion,
+    revision: doc.revision ?? 0,
+    status: doc.status ?? 'unknown',
+  };
+}

@@ -56,6 +56,21 @@ export class Helm {
     return (await this.majorVersion()) >= 4 ? '--rollback-on-failure' : '--atomic';
   }
 
+  /**
+   * The flags of an upgrade that must not wait for pods, because the tenant is suspended and its
+   * pods never start: no --atomic or --rollback-on-failure, which wait for readiness whatever --wait
+   * says (the caller rolls back itself, with rollbackWithoutPods). helm 4 also takes back fields that
+   * suspend patched where the chart sets them, such as a CronJob's suspend.
+   */
+  async upgradeFlagsWithoutPods(): Promise<string[]> {
+    return (await this.majorVersion()) >= 4 ? ['--wait=hookOnly', '--force-conflicts'] : [];
+  }
+
+  /** Rolls a release back to its previous revision without waiting for pods. */
+  async rollbackWithoutPods(release: string, namespace: string): Promise<void> {
+    await this.run(['rollback', release, '--namespace', namespace, ...(await this.upgradeFlagsWithoutPods())]);
+  }
+
   async run(args: string[], options: { signal?: AbortSignal } = {}): Promise<HelmResult> {
     const dir = mkdtempSync(path.join(tmpdir(), 'mimt-helm-'));
     const kubeconfig = path.join(dir, 'kubeconfig');

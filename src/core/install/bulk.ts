@@ -71,7 +71,10 @@ export async function bulkUpgrade(deps: InstallDeps, request: BulkRequest): Prom
                 dryRun: false,
               },
             );
-            return row(t, outcome.action === 'unchanged' ? 'unchanged' : 'upgraded');
+            const upgraded = outcome.action === 'unchanged' ? 'unchanged' : 'upgraded';
+            return outcome.suspendedAt && upgraded === 'upgraded'
+              ? row(t, upgraded, `suspended since ${outcome.suspendedAt}: upgraded while suspended, no pod started`)
+              : row(t, upgraded);
           } catch (error) {
             return row(t, 'failed', error instanceof Error ? error.message : String(error));
           }

@@ -12,13 +12,14 @@ import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
 import { type PolicySettings, recordSettings } from '../policy/settings.ts';
-import { mimtRecord, tenantNamespaceMetadata } from '../tenant/contract.ts';
+import { mimtRecord, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespacePath } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
 import { podRefusals, podTemplates } from './preflight.ts';
+import { readWorkloads, suspendNamespace } from './suspend.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -43,6 +44,8 @@ export interface InstallOutcome {
   namespace: string;
   chart: ChartInfo;
   release: string;
+  /** Set when the tenant is suspended: it was installed or upgraded without starting a pod, and stays so. */
+  suspendedAt?: string;
   /** With --dry-run: what would be created. */
   plan?: { namespace: KubeObject; policy: KubeObject[]; manifest: string[] };
 }
@@ -54,9 +57,15 @@ export interface InstallDeps {
   signal?: AbortSignal;
 }
 
-export function tenantNamespaceObject(request: InstallRequest, chart: ChartInfo, fingerprint?: string): KubeObject {
+export function tenantNamespaceObject(
+  request: InstallRequest,
+  chart: ChartInfo,
+  fingerprint?: string,
+  release?: string,
+): KubeObject {
   const { labels, annotations } = tenantNamespaceMetadata({
     tenant: request.tenant,
+    release,
     chart: request.chart,
     chartName: chart.name,
     chartVersion: chart.version,
@@ -158,6 +167,7 @@ const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback
  */
 async function recoverRelease(
   deps: InstallDeps,
+  namespace: string,
   name: string,
   lock: InstallLock,
   release: ReleaseRecord | undefined,
@@ -169,14 +179,14 @@ async function recoverRelease(
       {
         hint:
           `if no helm runs on it any more: helm ${release.status === 'pending-install' ? 'uninstall' : 'rollback'} ${name} ` +
-          `--namespace ${name}, then install again`,
+          `--namespace ${namespace}, then install again`,
       },
     );
   }
   const fix = release.status === 'pending-install' ? 'uninstall' : 'rollback';
   deps.progress(`release ${name}: ${release.status} left by the stopped install; helm ${fix}`);
-  await deps.helm.run([fix, name, '--namespace', name]);
-  return currentRelease(deps.client, name, name);
+  await deps.helm.run([fix, name, '--namespace', namespace]);
+  return currentRelease(deps.client, namespace, name);
 }
 
 /** A step that put something in the cluster, and how to take it out again. */
@@ -251,7 +261,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   const existing = await getNamespace(client, name);
   if (existing && !isMimtNamespace(existing)) {
     throw failure(`namespace "${name}" exists and is not a mimt tenant`, {
-      hint: 'mimt adopts only namespaces that carry its mimt.io/tenant label; pick another tenant name',
+      hint: `pick another tenant name, or make the Helm release in it a tenant: kubectl mimt adopt ${name}`,
     });
   }
   if (existing?.metadata.deletionTimestamp) {
@@ -267,13 +277,25 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     settings: request.settings,
   });
   const previousFingerprint = existing && mimtRecord(labelsOf(existing), annotationsOf(existing)).fingerprint;
+  const suspended = existing && suspendedAt(annotationsOf(existing));
+  // An adopted tenant's release may be named otherwise than the tenant.
+  const release = existing ? mimtRecord(labelsOf(existing), annotationsOf(existing)).release : name;
   const outcome = (action: InstallAction): InstallOutcome => ({
     action,
     tenant: name,
     namespace: name,
     chart,
-    release: name,
+    release,
+    ...(suspended ? { suspendedAt: suspended } : {}),
   });
+  // The chart's replica counts and CronJobs would wake a suspended tenant: its zero-pod quota keeps
+  // pods from starting meanwhile, and suspend, run again, records the new counts for resume.
+  const suspendAgain = async () => {
+    const workloads = await readWorkloads(client, [name]);
+    const again = await suspendNamespace(client, name, workloads.get(name), { dryRun: false, now: new Date() });
+    progress(`tenant ${name}: kept suspended (${again.changes.length} objects set back)`);
+  };
+  let helmRan = false;
   const undo: Undo[] = [];
   let lock: InstallLock | undefined;
   let helmStarted: Date | undefined;
@@ -281,7 +303,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     if (existing) {
       progress(`namespace ${name}: exists, a mimt tenant`);
       lock = await acquireInstallLock(client, name, progress, deps.signal);
-      const record = tenantNamespaceObject(request, chart, previousFingerprint);
+      const record = tenantNamespaceObject(request, chart, previousFingerprint, release);
       await applyNamespace(client, record);
       // Else a failed upgrade would leave the namespace naming a chart version Helm rolled back from.
       undo.push({ what: `the record on namespace ${name}`, run: () => restoreRecord(client, existing, record) });
@@ -298,7 +320,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     stopped.throwIfAborted();
     // Read under the lock: another install may have finished just before it was taken.
     const before = existing
-      ? await recoverRelease(deps, name, lock, await currentRelease(client, name, name))
+      ? await recoverRelease(deps, name, release, lock, await currentRelease(client, name, release))
       : undefined;
 
     // Under the lock nothing else changes them: what is owned now is what the apply may prune.
@@ -329,38 +351,57 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     progress(`pre-flight: the API server admits the pods of all ${templates.length} pod templates`);
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
-      progress(`release ${name}: unchanged (revision ${before.revision})`);
+      progress(`release ${release}: unchanged (revision ${before.revision})`);
       return outcome('unchanged');
     }
-    progress(`release ${name}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
+    progress(`release ${release}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
+    if (suspended) {
+      progress(
+        `tenant ${name} is suspended (since ${suspended}): upgrading it without starting pods${request.wait ? ', so without --wait' : ''}; resume starts the new version`,
+      );
+    }
     if (!before) {
       undo.push({
-        what: `release ${name}`,
+        what: `release ${release}`,
         run: async () => {
-          if (await currentRelease(client, name, name)) await helm.run(['uninstall', name, '--namespace', name]);
+          if (await currentRelease(client, name, release)) await helm.run(['uninstall', release, '--namespace', name]);
         },
       });
     }
+    const waiting = suspended
+      ? await helm.upgradeFlagsWithoutPods()
+      : [...(request.wait ? ['--wait'] : []), ...(before ? [await helm.rollbackFlag()] : [])];
     helmStarted = new Date();
-    await helm.run(
-      [
-        'upgrade',
-        '--install',
-        name,
-        request.chart,
-        '--namespace',
-        name,
-        ...helmValueArgs(request),
-        '--timeout',
-        `${Math.ceil(request.timeoutMs / 1000)}s`,
-        ...(request.wait ? ['--wait'] : []),
-        ...(before ? [await helm.rollbackFlag()] : []),
-      ],
-      { signal: stopped },
-    );
-    await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint));
+    helmRan = true;
+    try {
+      await helm.run(
+        [
+          'upgrade',
+          '--install',
+          release,
+          request.chart,
+          '--namespace',
+          name,
+          ...helmValueArgs(request),
+          '--timeout',
+          `${Math.ceil(request.timeoutMs / 1000)}s`,
+          ...waiting,
+        ],
+        { signal: stopped },
+      );
+    } catch (error) {
+      if (suspended && before) {
+        progress(`release ${release}: upgrade failed, rolling back to revision ${before.revision}`);
+        await helm.rollbackWithoutPods(release, name).catch(() => undefined);
+      }
+      throw error;
+    }
+    if (suspended) await suspendAgain();
+    await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint, release));
     return outcome(before ? 'upgraded' : 'installed');
   } catch (error) {
+    // A failed upgrade was rolled back to the old chart's replica counts, which must not wake it either.
+    if (suspended && helmRan) await suspendAgain().catch(() => undefined);
     // Read before the roll-back removes them: the objects' status and events say what helm does not.
     const causes = helmStarted ? await workloadProblems(client, name, helmStarted).catch((): string[] => []) : [];
     // Without the lock this run changed nothing of the other install's, so it undoes only what it created.

@@ -29,3 +29,24 @@ export async function deleteOptional(client: KubeClient, path: string, body?: un
     throw error;
   }
 }
+
+/**
+ * A JSON merge patch under mimt's field manager: an update, not an apply, so none of mimt's later
+ * applies drops what it set. `subresource` patches e.g. `scale`, whose writes leave `spec.replicas`
+ * owned by whoever applied it (Helm), as an autoscaler's do. A `metadata.resourceVersion` in the
+ * patch makes it fail with 409 when the object changed since it was read.
+ */
+export function mergePatch(
+  client: KubeClient,
+  target: { kind: string; namespace?: string; name: string; subresource?: string },
+  patch: unknown,
+  dryRun = false,
+): Promise<KubeObject> {
+  return client.request<KubeObject>({
+    method: 'PATCH',
+    path: objectPath(target.kind, target.namespace, target.name, target.subresource),
+    query: { fieldManager: FIELD_MANAGER, dryRun: dryRunQuery(dryRun) },
+    contentType: 'application/merge-patch+json',
+    body: patch,
+  });
+}

@@ -1,3 +1,5 @@
+import { failure } from '../errors.ts';
+
 /**
  * The tenancy contract, as written in docs/tenancy-contract.md. Every command reads tenants through
  * these names; none guesses on its own.
@@ -25,6 +27,12 @@ const ANNOTATION_PROFILE = 'mimt.io/profile';
 const ANNOTATION_POLICY_SETTINGS = 'mimt.io/policy-settings';
 /** A digest of everything an install was asked for; the same digest again means nothing to do. */
 const ANNOTATION_FINGERPRINT = 'mimt.io/install-fingerprint';
+/** On a suspended tenant's namespace: when `suspend` suspended it. */
+const ANNOTATION_SUSPENDED_AT = 'mimt.io/suspended-at';
+/** On each object `suspend` changed: the fields it changed, as they were before, as JSON. */
+const ANNOTATION_BEFORE_SUSPEND = 'mimt.io/before-suspend';
+/** On the ResourceQuota that holds a suspended tenant at zero pods. */
+const LABEL_SUSPENSION = 'mimt.io/suspension';
 
 /** KubePlus marks the namespace of an instance with this label and Helm's release annotation. */
 const KUBEPLUS_LABEL_MANAGED = 'managedby';
@@ -114,6 +122,7 @@ export const policyLabels = (profile: string): Labels => mimtLabels({ [LABEL_POL
 export const accessLabels = (value: string): Labels => mimtLabels({ [LABEL_ACCESS]: value });
 export const allowFromLabels = (from: string): Labels => mimtLabels({ [LABEL_ALLOW_FROM]: from });
 export const allowToLabels = (to: string): Labels => mimtLabels({ [LABEL_ALLOW_TO]: to });
+export const suspensionLabels = (): Labels => mimtLabels({ [LABEL_SUSPENSION]: 'guard' });
 
 /** What a profile records on the tenant namespace, so that `policy apply` can render it again. */
 export const policyAnnotations = (profile: string, settings: string): Labels => ({
@@ -121,9 +130,11 @@ export const policyAnnotations = (profile: string, settings: string): Labels => 
   [ANNOTATION_POLICY_SETTINGS]: settings,
 });
 
-/** The labels and annotations install writes on a tenant namespace. */
+/** The labels and annotations install (and adopt) write on a tenant namespace. */
 export function tenantNamespaceMetadata(record: {
   tenant: string;
+  /** The Helm release, when it is not named after the tenant (an adopted release). */
+  release?: string;
   chart: string;
   chartName: string;
   chartVersion: string;
@@ -137,7 +148,7 @@ export function tenantNamespaceMetadata(record: {
       [ANNOTATION_CHART]: record.chart,
       [ANNOTATION_CHART_NAME]: record.chartName,
       [ANNOTATION_CHART_VERSION]: record.chartVersion,
-      [ANNOTATION_RELEASE]: record.tenant,
+      [ANNOTATION_RELEASE]: record.release ?? record.tenant,
       ...policyAnnotations(record.profile, record.settings),
       ...(record.fingerprint ? { [ANNOTATION_FINGERPRINT]: record.fingerprint } : {}),
     },
@@ -146,16 +157,50 @@ export function tenantNamespaceMetadata(record: {
 
 /**
  * What of a live namespace's metadata mimt owns and must send again on server-side apply (a field it
- * leaves out would be removed): the tenancy labels and every mimt.io/ annotation.
+ * leaves out would be removed): the tenancy labels and every mimt.io/ annotation but the suspension
+ * mark, which suspend and resume write by patch so that no apply (install's) ever owns, and drops, it.
  */
 export function ownedNamespaceMetadata(labels: Labels, annotations: Labels): { labels: Labels; annotations: Labels } {
   return {
     labels: Object.fromEntries(
       [LABEL_TENANT, LABEL_MANAGED_BY].filter((k) => labels[k] !== undefined).map((k) => [k, labels[k] as string]),
     ),
-    annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith(ANNOTATION_PREFIX))),
+    annotations: Object.fromEntries(
+      Object.entries(annotations).filter(([k]) => k.startsWith(ANNOTATION_PREFIX) && k !== ANNOTATION_SUSPENDED_AT),
+    ),
   };
 }
+
+// Suspension: a mark on the namespace, and on each object suspend changed what it was before.
+
+/** When the tenant's namespace was suspended, or undefined when it is not. */
+export const suspendedAt = (namespaceAnnotations: Labels): string | undefined =>
+  namespaceAnnotations[ANNOTATION_SUSPENDED_AT];
+
+/** The merge patch of a namespace's metadata that marks it suspended (at) or not (null). */
+export const suspensionMarkPatch = (at: string | null) => ({
+  metadata: { annotations: { [ANNOTATION_SUSPENDED_AT]: at } },
+});
+
+/** What suspend recorded on an object (its changed fields as they were), or undefined. */
+export function recordedBeforeSuspend(annotations: Labels): Record<string, unknown> | undefined {
+  const text = annotations[ANNOTATION_BEFORE_SUSPEND];
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Falls through to the error below, which names the annotation.
+  }
+  throw failure(`annotation ${ANNOTATION_BEFORE_SUSPEND} is not a JSON object: ${text}`, {
+    hint: 'it records what suspend changed; set it right (e.g. {"replicas":3}) or remove it',
+  });
+}
+
+/** The annotations of a metadata merge patch that records `before` (or, with null, drops the record). */
+export const beforeSuspendAnnotations = (before: Record<string, unknown> | null): Record<string, string | null> => ({
+  [ANNOTATION_BEFORE_SUSPEND]: before === null ? null : JSON.stringify(before),
+});
 
 /** The recorded profile annotations of a namespace, as `policy show` presents the namespace. */
 export const policyAnnotationsOf = (annotations: Labels): Labels =>
@@ -187,6 +232,8 @@ export interface Tenant {
   labels: Record<string, string>;
   /** The namespace's annotations (KubePlus: the instance's). */
   annotations: Record<string, string>;
+  /** When `suspend` suspended the tenant (a mark on its namespace, for either source). */
+  suspendedAt?: string;
   /** The namespace is being deleted. */
   terminating: boolean;
   /** The namespace the tenant claims does not exist (KubePlus instance whose namespace is gone). */

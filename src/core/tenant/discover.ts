@@ -7,6 +7,7 @@ import {
   isKubePlusNamespaceLabels,
   isMimtNamespaceLabels,
   mimtRecord,
+  suspendedAt,
 } from './contract.ts';
 
 /** What the resolver reads: namespace metadata and KubePlus instances, already fetched. */
@@ -19,6 +20,12 @@ function isTerminating(namespace: KubeObject | undefined): boolean {
   if (!namespace) return false;
   const phase = (namespace.status as { phase?: string } | undefined)?.phase;
   return namespace.metadata.deletionTimestamp !== undefined || phase === 'Terminating';
+}
+
+/** The suspension mark of a namespace, as a field of Tenant (absent when not suspended). */
+function suspension(namespaceAnnotations: Record<string, string>): Pick<Tenant, 'suspendedAt'> {
+  const at = suspendedAt(namespaceAnnotations);
+  return at === undefined ? {} : { suspendedAt: at };
 }
 
 export const isMimtNamespace = (namespace: KubeObject): boolean => isMimtNamespaceLabels(labelsOf(namespace));
@@ -48,6 +55,7 @@ function mimtTenant(namespace: KubeObject): Tenant {
     createdAt: namespace.metadata.creationTimestamp,
     labels,
     annotations,
+    ...suspension(annotations),
     terminating: isTerminating(namespace),
     namespaceMissing: false,
     problems,
@@ -135,6 +143,7 @@ function kubePlusTenant(instance: KubePlusInstance, namespaces: Map<string, Kube
     createdAt: instance.metadata.creationTimestamp,
     labels: labelsOf(instance),
     annotations: annotationsOf(instance),
+    ...(namespace ? suspension(annotationsOf(namespace)) : {}),
     terminating: isTerminating(namespace) || instance.metadata.deletionTimestamp !== undefined,
     namespaceMissing: namespace === undefined,
     ...(error ? { kubePlusError: error } : {}),

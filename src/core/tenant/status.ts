@@ -3,10 +3,18 @@ import type { Tenant } from './contract.ts';
 import type { PodSummary } from './pods.ts';
 import { type Shortfall, shortfallText } from './workloads.ts';
 
-export type Phase = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Terminating' | 'Unknown';
+export type Phase = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Terminating' | 'Unknown' | 'Suspended';
 
 /** Worst first: the order of --sort-by status. */
-export const PHASE_ORDER: readonly Phase[] = ['Failed', 'Degraded', 'Unknown', 'Terminating', 'Progressing', 'Ready'];
+export const PHASE_ORDER: readonly Phase[] = [
+  'Failed',
+  'Degraded',
+  'Unknown',
+  'Terminating',
+  'Progressing',
+  'Suspended',
+  'Ready',
+];
 
 export interface TenantStatus {
   phase: Phase;
@@ -58,6 +66,11 @@ export function tenantStatus(
     case 'uninstalling':
       return { phase: 'Progressing', reason: `release ${release.status}` };
     case 'deployed': {
+      if (tenant.suspendedAt !== undefined) {
+        // Pods left over mean that suspend was interrupted or someone scaled a workload back up.
+        const left = pods.total > 0 ? `; ${pods.total} pods still present` : '';
+        return { phase: 'Suspended', reason: `suspended since ${tenant.suspendedAt}${left}` };
+      }
       if (pods.worstReason) {
         return {
           phase: 'Degraded',
