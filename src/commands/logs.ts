@@ -133,11 +133,15 @@ async function* toStreamEvents(
  */
 export async function logs(options: LogsOptions, deps: LogsDeps): Promise<Stream> {
   const client = await deps.kube();
+  const listPods = (namespace: string) =>
+    client.list<Pod>(collectionPath('Pod', namespace), { labelSelector: options.selector });
+  // A tenant's namespace is nearly always named after it: its pods are asked for while the tenant
+  // is being resolved, so the first line waits for one round trip less.
+  const early = listPods(options.tenant);
+  early.catch(() => undefined);
   const tenant = await findTenant(client, options.tenant, options.source);
   const namespace = tenant.namespace;
-  const pods = await client.list<Pod>(collectionPath('Pod', namespace), {
-    labelSelector: options.selector,
-  });
+  const pods = await (namespace === options.tenant ? early : listPods(namespace));
   const filter: TargetFilter = {
     containers: options.containers,
     exclude: options.exclude,
