@@ -57,8 +57,8 @@ describe('the fake API server', () => {
     });
     assert.equal(table.body.kind, 'Table');
     const rows = table.body.rows as { cells: unknown[]; object: { metadata: { name: string } } }[];
-    assert.deepEqual(rows[0]?.cells.slice(0, 4), ['acme-web-0', '1/1', 'Running', 0]);
-    assert.equal(rows[0]?.object.metadata.name, 'acme-web-0');
+    assert.deepEqual(rows[0]?.cells.slice(0, 4), ['web-5d7c9f8b6d-k2x9p', '1/1', 'Running', 0]);
+    assert.equal(rows[0]?.object.metadata.name, 'web-5d7c9f8b6d-k2x9p');
   });
 
   it('pages by limit and continue', async () => {
