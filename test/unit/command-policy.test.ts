@@ -268,7 +268,15 @@ describe('policy as the view user of one tenant', () => {
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(notes(result.stderr).length, 1, result.stderr);
       assert.match(result.stderr, /^No findings in 1 tenant$/m);
+      // In its namespace: the namespace itself, the four policy kinds and the running pods, each once.
+      const inAcme = api.made({ path: /\/namespaces\/acme(\/|$)/ }).map((r) => r.path);
+      assert.equal(inAcme.length, 6, inAcme.join('\n'));
+      assert.equal(new Set(inAcme).size, 6);
     }
+    // audit TENANT asks no list across the cluster but the tenants' and the cluster roles' and bindings'.
+    api.reset();
+    await mimt('policy', ['audit', 'acme'], { kubeconfig: viewer });
+    assert.equal(api.requests.length, 10);
   });
 
   it('apply fails before any write, since it may not read all it would change: exit 1, the permission named', async () => {
