@@ -6,16 +6,20 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { KubeObject } from '../../src/core/kube/objects.ts';
 import { type KindRef, type Resource, groupVersionPath, resourceOf } from '../../src/core/kube/resources.ts';
+import { podSecurityRefusal } from './pod-security.ts';
 
 /**
  * A Kubernetes API server for unit tests: a real HTTP server on 127.0.0.1 that keeps objects by API
  * path, answers lists (label and field selectors, pages, metadata-only and Table answers, as the
  * Accept header asks), gets, pod logs and writes, and records every request so that tests can count
- * them. Users are bearer tokens; what a user may not do is told with `forbid` or `limitUser`.
+ * them. Users are bearer tokens; what a user may not do is told with `forbid` or `limitUser`. Pod
+ * creates (dry runs too) go through Pod Security admission at the level the namespace's label
+ * enforces (pod-security.ts: a subset of the standards' checks, in the API server's words).
  *
  * Simplifications, on purpose: server-side apply replaces the top-level fields it sends and merges
  * labels and annotations (no field ownership), a deleted namespace is gone at once with what it
- * held (no Terminating phase), quota status is what the fixture says, and there is no watch.
+ * held (no Terminating phase), quota status is what the fixture says, no admission other than Pod
+ * Security (no quota or LimitRange on creates, no ServiceAccount check), and there is no watch.
  */
 
 /** One request as the fake received it. */
@@ -146,6 +150,12 @@ function status(code: number, reason: string, message: string): object {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** What the API server appends to a generateName: five characters of an alphabet without vowels. */
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return Array.from({ length: 5 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+}
+
 /** The server's Table of a kind: kubectl get's columns, for the kinds mimt asks tables of. */
 type Printer = { columns: string[]; cells: (object: KubeObject, now: number) => unknown[] };
 
@@ -252,6 +262,40 @@ const PRINTERS: Record<string, Printer> = {
         s.availableReplicas ?? 0,
         age(object, now),
       ];
+    },
+  },
+  '/apis/apps/v1/statefulsets': {
+    columns: ['Name', 'Ready', 'Age'],
+    cells: (object, now) => {
+      const ready = (object.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
+      const wanted = (object.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+      return [object.metadata.name, `${ready}/${wanted}`, age(object, now)];
+    },
+  },
+  '/apis/apps/v1/daemonsets': {
+    columns: ['Name', 'Desired', 'Current', 'Ready', 'Up-to-date', 'Available', 'Node Selector', 'Age'],
+    cells: (object, now) => {
+      const s = (object.status ?? {}) as Record<string, number | undefined>;
+      return [
+        object.metadata.name,
+        s.desiredNumberScheduled ?? 0,
+        s.currentNumberScheduled ?? 0,
+        s.numberReady ?? 0,
+        s.updatedNumberScheduled ?? 0,
+        s.numberAvailable ?? 0,
+        '<none>',
+        age(object, now),
+      ];
+    },
+  },
+  '/apis/batch/v1/jobs': {
+    columns: ['Name', 'Status', 'Completions', 'Duration', 'Age'],
+    cells: (object, now) => {
+      const s = (object.status ?? {}) as { succeeded?: number; conditions?: { type?: string; status?: string }[] };
+      const done = (type: string) => s.conditions?.some((c) => c.type === type && c.status === 'True');
+      const wanted = (object.spec as { completions?: number } | undefined)?.completions ?? 1;
+      const state = done('Complete') ? 'Complete' : done('Failed') ? 'Failed' : 'Running';
+      return [object.metadata.name, state, `${s.succeeded ?? 0}/${wanted}`, '<none>', age(object, now)];
     },
   },
 };
@@ -474,7 +518,8 @@ export class FakeApi {
     const parsed = this.parse(recorded.path);
     const rule = this.rules.find((r) => matches(r.match, recorded));
     const allowed = this.limits.get(recorded.user)?.(recorded) ?? true;
-    if (rule?.status === 403 || !allowed) return send(403, forbidden(recorded, parsed));
+    // A rule's own 403 message stands for an admission's refusal; without one, RBAC's wording.
+    if ((rule?.status === 403 && rule.message === undefined) || !allowed) return send(403, forbidden(recorded, parsed));
     if (rule)
       return send(rule.status, status(rule.status, rule.reason, rule.message ?? `${recorded.method} ${recorded.path}`));
     if (!parsed) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
@@ -502,15 +547,42 @@ export class FakeApi {
         return { code: 200, body: existing };
       }
       case 'POST': {
-        const body = request.body as KubeObject;
-        const target = objectKey(resource.namespaced ? namespace : undefined, body.metadata.name);
+        const body = request.body as KubeObject & { metadata: { generateName?: string } };
+        // The name is generated before admission runs, so that a refusal names it (as events show).
+        const generated = body.metadata.generateName && `${body.metadata.generateName}${randomSuffix()}`;
+        const objectName = body.metadata.name || generated;
+        if (!objectName) {
+          return {
+            code: 422,
+            body: status(
+              422,
+              'Invalid',
+              `${resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+            ),
+          };
+        }
+        if (
+          resource.namespaced &&
+          !this.store.get(collectionKey(resourceOf('Namespace')))?.has(objectKey(undefined, namespace as string))
+        ) {
+          return { code: 404, body: status(404, 'NotFound', `namespaces "${namespace}" not found`) };
+        }
+        const target = objectKey(resource.namespaced ? namespace : undefined, objectName);
         if (objects.has(target)) {
           return {
             code: 409,
-            body: status(409, 'AlreadyExists', `${resource.plural} "${body.metadata.name}" already exists`),
+            body: status(409, 'AlreadyExists', `${resource.plural} "${objectName}" already exists`),
           };
         }
-        const created = this.stamp({ ...clone(body), metadata: { ...clone(body.metadata), namespace } });
+        const created = this.stamp({
+          ...clone(body),
+          metadata: { ...clone(body.metadata), name: objectName, namespace },
+        });
+        if (resource.kind === 'Pod') {
+          const labels = this.get('Namespace', undefined, namespace as string)?.metadata.labels ?? {};
+          const refusal = podSecurityRefusal(created, labels);
+          if (refusal) return { code: 403, body: status(403, 'Forbidden', refusal) };
+        }
         if (!dryRun) this.put(resource, created);
         return { code: 201, body: created };
       }
@@ -560,7 +632,10 @@ export class FakeApi {
       }
       case 'DELETE': {
         if (!existing) return notFound();
-        const wanted = (request.body as { preconditions?: { uid?: string } } | undefined)?.preconditions?.uid;
+        const preconditions = (
+          request.body as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined
+        )?.preconditions;
+        const wanted = preconditions?.uid;
         if (wanted && wanted !== existing.metadata.uid) {
           return {
             code: 409,
@@ -568,6 +643,17 @@ export class FakeApi {
               409,
               'Conflict',
               `Precondition failed: UID in precondition: ${wanted}, UID in object meta: ${existing.metadata.uid}`,
+            ),
+          };
+        }
+        const version = preconditions?.resourceVersion;
+        if (version && version !== existing.metadata.resourceVersion) {
+          return {
+            code: 409,
+            body: status(
+              409,
+              'Conflict',
+              `Precondition failed: ResourceVersion in precondition: ${version}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
             ),
           };
         }

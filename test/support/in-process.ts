@@ -56,27 +56,56 @@ export interface FakeHelm {
 /** What the fake helm answers, by its first words: `show chart`, `template`, `upgrade`, `uninstall`, `version`. */
 export type HelmAnswers = Record<string, { stdout?: string; stderr?: string; exit?: number }>;
 
+const SECURE = {
+  pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+};
+
+/**
+ * What `helm template` prints for the chart `webapp`: a Service and a Deployment whose pods run as
+ * `securityContext` says. By default as a well-kept chart sets it, admitted by every Pod Security level;
+ * `{ pod: {}, container: {} }` is a chart that sets none (root, privilege escalation allowed), which
+ * `restricted` refuses and `baseline` admits.
+ */
+export function webappTemplate(securityContext: { pod: object; container: object } = SECURE): string {
+  return [
+    '---',
+    '# Source: webapp/templates/service.yaml',
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: {name: web}',
+    'spec: {selector: {app: web}, ports: [{port: 80}]}',
+    '---',
+    '# Source: webapp/templates/deployment.yaml',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web}',
+    'spec:',
+    '  replicas: 2',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec:',
+    '      serviceAccountName: web',
+    `      securityContext: ${JSON.stringify(securityContext.pod)}`,
+    '      containers:',
+    '        - name: app',
+    '          image: example/web:1',
+    `          securityContext: ${JSON.stringify(securityContext.container)}`,
+    '',
+  ].join('\n');
+}
+
 const DEFAULT_ANSWERS: HelmAnswers = {
   version: { stdout: 'v4.0.0+g0000000\n' },
   'show chart': { stdout: 'apiVersion: v2\nname: webapp\nversion: 1.2.0\nappVersion: "2.0"\n' },
-  template: {
-    stdout: [
-      '---',
-      'apiVersion: v1',
-      'kind: Service',
-      'metadata: {name: web}',
-      '---',
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata: {name: web}',
-      '',
-    ].join('\n'),
-  },
+  template: { stdout: webappTemplate() },
 };
 
 /**
  * A `helm` executable that records its argument arrays and answers from `answers` (by default a
- * chart `webapp` 1.2.0 that renders a Service and a Deployment, and success for everything else).
+ * chart `webapp` 1.2.0 that renders a Service and a Deployment of pods `restricted` admits, and
+ * success for everything else).
  */
 export function fakeHelm(answers: HelmAnswers = {}): FakeHelm {
   const dir = mkdtempSync(path.join(tmpdir(), 'mimt-fake-helm-'));

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/core/kube/objects.ts';
 import { FakeApi } from '../support/fake-api.ts';
 import { plainNamespace, tenant, tenantNamespace, viewerOf } from '../support/fixtures.ts';
-import { type FakeHelm, type HelmAnswers, fakeHelm, mimt } from '../support/in-process.ts';
+import { type FakeHelm, type HelmAnswers, fakeHelm, mimt, webappTemplate } from '../support/in-process.ts';
 
 /**
  * `kubectl mimt install` and `uninstall` from argv to what they print, against the fake API server
@@ -27,6 +29,7 @@ async function run(
 }
 
 const helmVerbs = (helm: FakeHelm): string[] => helm.calls().map((args) => args.slice(0, 2).join(' '));
+const errorLine = (stderr: string): string | undefined => stderr.split('\n').find((line) => line.startsWith('error: '));
 
 describe('install', () => {
   it('--dry-run prints the plan from helm template and changes nothing', async () => {
@@ -76,7 +79,7 @@ describe('install', () => {
     assert.equal(
       result.stderr,
       'error: namespace "other" exists and is not a mimt tenant\n' +
-        'mimt adopts only namespaces that carry its mimt.io/tenant label; pick another tenant name\n',
+        'pick another tenant name, or make the Helm release in it a tenant: kubectl mimt adopt other\n',
     );
     assert.deepEqual(api.writes(), []);
     assert.deepEqual(helmVerbs(helm), ['show chart']);
@@ -125,10 +128,17 @@ describe('install', () => {
     // The install lock was taken and given back.
     assert.equal(api.made({ method: 'POST', path: /\/leases$/ }).length, 1);
     assert.deepEqual(api.all('Lease', 'acme'), []);
+    // The pre-flight: the chart rendered, then its one pod template offered to the API server as a dry run.
     assert.deepEqual(helm.calls(), [
       ['show', 'chart', './webapp'],
+      ['template', 'acme', './webapp', '--namespace', 'acme'],
       ['upgrade', '--install', 'acme', './webapp', '--namespace', 'acme', '--timeout', '300s'],
     ]);
+    const dryRuns = api.made({ method: 'POST', path: '/api/v1/namespaces/acme/pods' });
+    assert.equal(dryRuns.length, 1);
+    assert.equal(dryRuns[0]?.query.dryRun, 'All');
+    assert.deepEqual(api.all('Pod', 'acme'), []);
+    assert.match(result.stderr, /^pre-flight: the API server admits the pods of all 1 pod templates$/m);
   });
 
   it('a failed helm install removes what the run created and says so', async () => {
@@ -188,7 +198,145 @@ describe('install', () => {
       path: /./,
     });
     assert.deepEqual(owned, []);
-    assert.equal(api.requests.length, 14);
+    // 9 for the install itself (namespace, lock, 3 policy applies, record, lock release), 1 dry-run
+    // pod create, and 9 for the tenant's status it prints (2 to find it, 7 lists in its namespace).
+    assert.equal(api.requests.length, 19);
+  });
+});
+
+describe('install: the pre-flight and the lock', () => {
+  /** A chart whose pods set no securityContext: they run as root and may escalate privileges. */
+  const rootChart: HelmAnswers = { template: { stdout: webappTemplate({ pod: {}, container: {} }) } };
+  const REFUSAL =
+    'pods of Deployment web would be rejected by Pod Security "restricted": ' +
+    'allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), ' +
+    'unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), ' +
+    'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), ' +
+    'seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
+
+  it('pods the new namespace would refuse fail the install before helm upgrade, and nothing is left', async () => {
+    const { result, api, helm } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict'],
+      [],
+      rootChart,
+    );
+    assert.equal(result.exitCode, 1);
+    assert.equal(
+      errorLine(result.stderr),
+      `error: install of tenant "acme" failed: the chart's pods would not be admitted under profile strict: ${REFUSAL}`,
+    );
+    assert.match(result.stderr, /--profile standard/);
+    assert.match(result.stderr, /everything this run created was removed\n$/);
+    // The API server was asked (a dry run, refused) and helm never installed anything.
+    const dryRuns = api.made({ method: 'POST', path: '/api/v1/namespaces/acme/pods' });
+    assert.deepEqual(
+      dryRuns.map((r) => r.query.dryRun),
+      ['All'],
+    );
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+    assert.equal(api.get('Namespace', undefined, 'acme'), undefined);
+    for (const kind of ['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Lease', 'Pod']) {
+      assert.deepEqual(api.all(kind), [], kind);
+    }
+  });
+
+  it('the same pods are admitted under profile standard (Pod Security baseline)', async () => {
+    const { result, helm } = await run('install', ['acme', '--chart', './webapp'], [], rootChart);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme', 'upgrade --install']);
+  });
+
+  it('a refused upgrade of a tenant puts its record and policy back, and leaves its release alone', async () => {
+    const api = await FakeApi.start(tenant('acme'));
+    const state = () => ({
+      namespace: api.get('Namespace', undefined, 'acme')?.metadata,
+      policy: ['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Lease']
+        .flatMap((kind) => api.all(kind, 'acme'))
+        .map((o) => [`${o.kind}/${o.metadata.name}`, o.spec])
+        .sort(),
+    });
+    const helm = fakeHelm(rootChart);
+    try {
+      const standard = await mimt('policy', ['apply', 'acme'], { kubeconfig: api.kubeconfig() });
+      assert.equal(standard.exitCode, 0, standard.stderr);
+      const before = state();
+      assert.equal(before.namespace?.labels?.['pod-security.kubernetes.io/enforce'], 'baseline');
+      const args = ['acme', '--chart', './webapp', '--profile', 'strict'];
+      const result = await mimt('install', args, { kubeconfig: api.kubeconfig(), path: [helm.dir] });
+      assert.equal(result.exitCode, 1);
+      assert.match(result.stderr, /^error: install of tenant "acme" failed: the chart's pods would not be admitted/m);
+      assert.match(result.stderr, /what this run changed was put back as it was\n$/);
+      assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+      // The strict run had set Pod Security "restricted" and added an egress policy: both are gone again.
+      const after = state();
+      assert.deepEqual(after.namespace?.labels, before.namespace?.labels);
+      assert.deepEqual(after.namespace?.annotations, before.namespace?.annotations);
+      assert.deepEqual(after.policy, before.policy);
+      assert.ok(api.made({ method: 'PATCH', path: /\/networkpolicies\/mimt-restrict-egress$/ }).length > 0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a lock a live install holds is refused, naming its holder, before any change', async () => {
+    const acquired = new Date(Date.now() - 30_000).toISOString().replace('Z', '000Z');
+    const lease: KubeObject = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'mimt-install', namespace: 'acme', labels: { 'app.kubernetes.io/managed-by': 'kubectl-mimt' } },
+      spec: {
+        holderIdentity: 'build-7/4242/0f8e0c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6',
+        leaseDurationSeconds: 20,
+        acquireTime: acquired,
+        renewTime: new Date(Date.now() - 2_000).toISOString().replace('Z', '000Z'),
+      },
+    };
+    const { result, api, helm } = await run('install', ['acme', '--chart', './webapp'], [...tenant('acme'), lease]);
+    assert.equal(result.exitCode, 1);
+    assert.equal(
+      errorLine(result.stderr),
+      `error: install of tenant "acme" failed: another install of tenant "acme" is running: pid 4242 on build-7, since ${acquired}`,
+    );
+    assert.match(result.stderr, /^wait for it to finish, then run again; .*; nothing was changed$/m);
+    // The one write is the create that found the lock taken; helm only described the chart.
+    assert.deepEqual(
+      api.writes().map((r) => `${r.method} ${r.path}`),
+      ['POST /apis/coordination.k8s.io/v1/namespaces/acme/leases'],
+    );
+    assert.deepEqual(helmVerbs(helm), ['show chart']);
+    // The holder's lease stays as it was.
+    assert.deepEqual(api.get('Lease', 'acme', 'mimt-install')?.spec, lease.spec);
+  });
+
+  it('a lock whose holder on this machine no longer runs is taken over at once', async () => {
+    // A process that has ended: its pid names no process any more.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const acquired = new Date(Date.now() - 5_000).toISOString().replace('Z', '000Z');
+    const lease: KubeObject = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'mimt-install', namespace: 'acme', labels: { 'app.kubernetes.io/managed-by': 'kubectl-mimt' } },
+      spec: {
+        holderIdentity: `${hostname()}/${gone}/0f8e0c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6`,
+        leaseDurationSeconds: 20,
+        acquireTime: acquired,
+        renewTime: new Date().toISOString().replace('Z', '000Z'),
+      },
+    };
+    const { result, api, helm } = await run('install', ['acme', '--chart', './webapp'], [...tenant('acme'), lease]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const taking = result.stderr.split('\n').find((line) => line.startsWith('install lock: '));
+    assert.equal(
+      taking,
+      `install lock: taking over from pid ${gone} on ${hostname()}, since ${acquired}, which no longer runs`,
+    );
+    assert.equal(
+      api.made({ method: 'PUT', path: '/apis/coordination.k8s.io/v1/namespaces/acme/leases/mimt-install' }).length,
+      1,
+    );
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme', 'version --short', 'upgrade --install']);
+    assert.deepEqual(api.all('Lease', 'acme'), []);
   });
 });
 

@@ -18,7 +18,7 @@ describe('logs', () => {
         pods: [
           { name: 'web-a', containers: ['app', 'proxy'], labels: { app: 'web' } },
           { name: 'web-b', waiting: 'ContainerCreating', labels: { app: 'web' } },
-          { name: 'db-0', labels: { app: 'db' } },
+          { name: 'db-0', labels: { app: 'db' }, workload: 'db' },
         ],
       }),
     );

@@ -30,7 +30,7 @@ function acme() {
 }
 
 describe('ls', () => {
-  it('lists every tenant with chart, status and pods, in five requests', async () => {
+  it('lists every tenant with chart, status and pods, in ten requests when a tenant lacks ready pods', async () => {
     const api = await cluster(
       acme(),
       tenant('beta', { releaseStatus: 'failed', revision: 3 }),
@@ -46,8 +46,15 @@ describe('ls', () => {
         ['acme', 'acme', 'mimt', 'webapp', '1.4.0', 'Degraded (CrashLoopBackOff)', '1/2', '3d'],
         ['beta', 'beta', 'mimt', 'webapp', '1.2.0', 'Failed', '2/2', '3d'],
       ]);
-      assert.equal(api.requests.length, 5);
+      // Nine lists whatever the tenants; then, since acme lacks a ready pod, the Warning events that may say why.
+      assert.equal(api.requests.length, 10);
       assert.deepEqual(api.writes(), []);
+      const events = api.made('GET /api/v1/events');
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.query.fieldSelector, 'type=Warning');
+      for (const kind of ['apps/v1/deployments', 'apps/v1/statefulsets', 'apps/v1/daemonsets', 'batch/v1/jobs']) {
+        assert.equal(api.made(`GET /apis/${kind}`).length, 1, kind);
+      }
       // Namespaces and Helm's release records as metadata only, never the release payload; pods as the server's table.
       assert.match(api.made('GET /api/v1/namespaces')[0]?.accept ?? '', METADATA_LIST);
       const records = api.made('GET /api/v1/secrets');
@@ -77,7 +84,9 @@ describe('ls', () => {
       assert.equal(one.lines, 1);
       assert.equal(fifty.lines, 50);
       assert.deepEqual(fifty.requests, one.requests, `ls ${args.join(' ')}`);
-      assert.equal(one.requests.length, args.length ? 8 : 5);
+      // Every pod ready and every Deployment at its count: no Warning events are read.
+      assert.equal(one.requests.length, args.length ? 12 : 9);
+      assert.ok(!one.requests.includes('GET /api/v1/events'));
     }
   });
 
@@ -98,6 +107,38 @@ describe('ls', () => {
       ]) {
         assert.equal(api.made(`GET ${path}`).length, 1, path);
       }
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a tenant whose pods the API server refuses is Degraded (FailedCreate), and -o wide says why', async () => {
+    const refusal =
+      'pods "web-5d7c9f8b6d-q8v4x" is forbidden: violates PodSecurity "restricted:latest": ' +
+      'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)';
+    const api = await cluster(
+      tenant('shop', { pods: [], replicas: 2, refusal }),
+      // Pods not made yet, for no reason known: starting, not broken.
+      tenant('slow', { pods: [{}], replicas: 2 }),
+    );
+    try {
+      const result = await mimt('ls', ['-o', 'wide'], { kubeconfig: api.kubeconfig() });
+      assert.equal(result.exitCode, 0, result.stderr);
+      const [header, ...body] = rows(result.stdout);
+      const column = (row: string[] | undefined, name: string) => row?.[header?.indexOf(name) ?? -1];
+      const [shop, slow] = body;
+      assert.equal(column(shop, 'STATUS'), 'Degraded (FailedCreate)');
+      assert.equal(column(shop, 'PODS'), '0/0');
+      assert.equal(
+        column(shop, 'REASON'),
+        'Deployment web 0/2 ready: pods are rejected by Pod Security "restricted": ' +
+          'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)',
+      );
+      assert.equal(column(slow, 'STATUS'), 'Progressing');
+      assert.equal(column(slow, 'REASON'), 'Deployment web 1/2 ready');
+      // The twelve lists of -o wide, and the Warning events once for both tenants.
+      assert.equal(api.requests.length, 13);
+      assert.equal(api.made('GET /api/v1/events').length, 1);
     } finally {
       await api.close();
     }
@@ -157,7 +198,7 @@ describe('ls', () => {
       assert.equal(result.exitCode, 0, result.stderr);
       assert.match(result.stdout, /^Name:\s+acme$/m);
       assert.match(result.stdout, /^Release:\s+acme \(revision 1, deployed\)$/m);
-      assert.match(result.stdout, /^ {2}acme-web-1\s+0\/1\s+CrashLoopBackOff\s+4\s/m);
+      assert.match(result.stdout, /^ {2}web-5d7c9f8b6d-m4q7z\s+0\/1\s+CrashLoopBackOff\s+4\s/m);
       const elsewhere = api.requests.filter(
         (r) => !r.path.includes('/namespaces/acme') && !['/api/v1/namespaces'].includes(r.path),
       );
@@ -167,7 +208,19 @@ describe('ls', () => {
         ['/apis/workflows.kubeplus/v1alpha1/resourcecompositions'],
       );
       assert.ok(!api.requests.some((r) => r.path.includes('beta')));
-      assert.equal(api.requests.length, 20);
+      // The release's objects, from its record: what the namespace's lists cover, and the one they do not.
+      assert.match(result.stdout, /^ {2}Deployment\s+web\s+release\s+1\/2 ready, 1 available$/m);
+      assert.match(result.stdout, /^ {2}Service\s+web\s+release\s+ClusterIP 10\.96\.0\.10 80\/TCP$/m);
+      assert.match(result.stdout, /^ {2}ServiceAccount\s+web\s+release\s+present$/m);
+      assert.equal(api.made('GET /api/v1/namespaces/acme/secrets/sh.helm.release.v1.acme.v1').length, 1);
+      assert.equal(api.made('GET /api/v1/namespaces/acme/serviceaccounts/web').length, 1);
+      assert.match(
+        result.stdout,
+        /^ {2}\S+ \(x4 over 2\dh\)\s+Warning\s+BackOff\s+pod\/web-5d7c9f8b6d-m4q7z\s+Back-off restarting/m,
+      );
+      // 2 to find the tenant, 8 for its status (7 lists and the Warning events), 14 lists and 2 gets
+      // for the detail (the namespace, the release record), 1 get for the release's ServiceAccount.
+      assert.equal(api.requests.length, 27);
     } finally {
       await api.close();
     }
@@ -244,8 +297,10 @@ describe('ls as the view user of one tenant', () => {
     const many = await asViewer([...acme(), ...manyTenants(50)], []);
     assert.equal(one.result.exitCode, 0);
     assert.deepEqual(many.requests, one.requests);
-    // The five cluster-wide attempts, the context's namespace, then its three lists.
-    assert.equal(one.requests.length, 9);
+    // The nine cluster-wide attempts (namespaces, compositions, pods, release records, quotas, four
+    // workload kinds), the context's namespace, its seven lists, and its Warning events (acme lacks a ready pod).
+    assert.equal(one.requests.length, 18);
+    assert.equal(one.requests.filter((r) => r === 'GET /api/v1/namespaces/acme/events').length, 1);
   });
 
   it('-o wide shows the policy it cannot fully read as unknown, not missing, whatever the tenant count', async () => {
@@ -268,7 +323,8 @@ describe('ls as the view user of one tenant', () => {
     assert.equal(row?.[header?.indexOf('POLICY') ?? -1], 'unknown');
     assert.equal(notes(one.result.stderr).length, 1);
     assert.match(notes(one.result.stderr)[0] ?? '', /RoleBindings in "acme"/);
-    assert.equal(one.requests.length, 12);
+    // As ls, and the three policy kinds -o wide adds, listed in acme once its namespace is known.
+    assert.equal(one.requests.length, 21);
     assert.deepEqual((await wide(50)).requests, one.requests);
   });
 
@@ -276,7 +332,7 @@ describe('ls as the view user of one tenant', () => {
     const { result } = await asViewer(acme(), ['acme']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /^Name:\s+acme$/m);
-    assert.match(result.stdout, /^ {2}acme-web-0\s+1\/1\s+Running/m);
+    assert.match(result.stdout, /^ {2}web-5d7c9f8b6d-k2x9p\s+1\/1\s+Running/m);
     assert.equal(notes(result.stderr).length, 1, result.stderr);
   });
 

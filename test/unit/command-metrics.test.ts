@@ -21,7 +21,7 @@ function acme(): KubeObject[] {
       quota: { 'requests.cpu': '1', 'requests.memory': '1Gi' },
       pods: [{}, { waiting: 'CrashLoopBackOff', restarts: 2 }],
     }),
-    podMetrics('acme', 'acme-web-0', { app: ['250m', '100Mi'] }),
+    podMetrics('acme', 'web-5d7c9f8b6d-k2x9p', { app: ['250m', '100Mi'] }),
   ];
 }
 
@@ -65,8 +65,8 @@ describe('metrics', () => {
     const { result, api } = await run([...acme(), ...manyTenants(2)], ['acme', '--pods']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(rows(result.stdout).slice(1), [
-      ['acme', 'acme-web-0', '250m/100m (250%)', '100Mi/64Mi (156%)', '1/1', 'Running', '0', 'node-1'],
-      ['acme', 'acme-web-1', '<pending>/100m', '<pending>/64Mi', '0/1', 'Running', '2', 'node-1'],
+      ['acme', 'web-5d7c9f8b6d-k2x9p', '250m/100m (250%)', '100Mi/64Mi (156%)', '1/1', 'Running', '0', 'node-1'],
+      ['acme', 'web-5d7c9f8b6d-m4q7z', '<pending>/100m', '<pending>/64Mi', '0/1', 'Running', '2', 'node-1'],
     ]);
     assert.ok(!api.requests.some((r) => /\/namespaces\/t00/.test(r.path)));
     assert.equal(api.requests.length, 6);
@@ -147,7 +147,7 @@ describe('metrics as the view user of one tenant', () => {
     assert.equal(list.items[0]?.cpu.requests, 0.2);
     assert.deepEqual(
       list.items[0]?.podMetrics.map((p) => p.name),
-      ['acme-web-0', 'acme-web-1'],
+      ['web-5d7c9f8b6d-k2x9p', 'web-5d7c9f8b6d-m4q7z'],
     );
   });
 

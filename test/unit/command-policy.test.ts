@@ -57,14 +57,18 @@ describe('policy on a tenant installed without its policy', () => {
     assert.equal(api.requests.length, 7);
   });
 
-  it('audit finds what is missing, exit 3 on a high finding, in seven requests', async () => {
+  it('audit finds what is missing, exit 3 on a high finding, in nine requests', async () => {
     api.reset();
     const result = await policy('audit', 'acme');
     assert.equal(result.exitCode, 3, result.stderr);
     const found = rows(result.stdout).map((r) => `${r[0]} ${r[2]} ${r[3]}`);
     assert.ok(found.includes('high missing-policy NetworkPolicy/mimt-same-namespace-ingress'), found.join('\n'));
     assert.ok(found.includes('high pod-security Namespace/acme'), found.join('\n'));
-    assert.equal(api.requests.length, 7);
+    // The tenant's own lists, and the ClusterRoleBindings and ClusterRoles its identities may hold rights through.
+    assert.equal(api.requests.length, 9);
+    for (const kind of ['clusterrolebindings', 'clusterroles']) {
+      assert.equal(api.made(`GET /apis/rbac.authorization.k8s.io/v1/${kind}`).length, 1, kind);
+    }
   });
 
   it('apply --dry-run says what would change and changes nothing', async () => {
@@ -176,7 +180,62 @@ describe('policy audit -A', () => {
     };
     const one = await requests(manyTenants(1));
     assert.deepEqual(await requests(manyTenants(50)), one);
-    assert.equal(one.length, 7);
+    assert.equal(one.length, 9);
+  });
+
+  it("finds the rights a tenant's ServiceAccount holds cluster-wide and in another namespace", async () => {
+    const account = [{ kind: 'ServiceAccount', name: 'web', namespace: 'acme' }];
+    const api = await FakeApi.start([
+      ...tenant('acme'),
+      ...tenant('beta'),
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'secret-reader' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'acme-web-secrets' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secret-reader' },
+        subjects: account,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'acme-reads-beta', namespace: 'beta' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secret-reader' },
+        subjects: account,
+      },
+    ]);
+    try {
+      const result = await mimt('policy', ['audit', '-A'], { kubeconfig: api.kubeconfig() });
+      assert.equal(result.exitCode, 3, result.stderr);
+      const found = rows(result.stdout).filter((r) => r[1] === 'acme' && r[0] === 'high');
+      assert.deepEqual(
+        found.filter((r) => r[2] !== 'pod-security' && r[2] !== 'missing-policy'),
+        [
+          [
+            'high',
+            'acme',
+            'cluster-wide-access',
+            'ClusterRoleBinding/acme-web-secrets',
+            'gives ServiceAccount acme/web ClusterRole secret-reader in every namespace: get, list, watch secrets',
+          ],
+          [
+            'high',
+            'acme',
+            'access-outside-namespace',
+            'RoleBinding/beta/acme-reads-beta',
+            'gives ServiceAccount acme/web ClusterRole secret-reader in namespace beta: get, list, watch secrets',
+          ],
+        ],
+      );
+      assert.equal(api.requests.length, 9);
+    } finally {
+      await api.close();
+    }
   });
 });
 
@@ -209,7 +268,15 @@ describe('policy as the view user of one tenant', () => {
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(notes(result.stderr).length, 1, result.stderr);
       assert.match(result.stderr, /^No findings in 1 tenant$/m);
+      // In its namespace: the namespace itself, the four policy kinds and the running pods, each once.
+      const inAcme = api.made({ path: /\/namespaces\/acme(\/|$)/ }).map((r) => r.path);
+      assert.equal(inAcme.length, 6, inAcme.join('\n'));
+      assert.equal(new Set(inAcme).size, 6);
     }
+    // audit TENANT asks no list across the cluster but the tenants' and the cluster roles' and bindings'.
+    api.reset();
+    await mimt('policy', ['audit', 'acme'], { kubeconfig: viewer });
+    assert.equal(api.requests.length, 10);
   });
 
   it('apply fails before any write, since it may not read all it would change: exit 1, the permission named', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeApi, fieldsMatch, labelsMatch } from '../support/fake-api.ts';
-import { pod, tenant } from '../support/fixtures.ts';
+import { plainNamespace, pod, tenant } from '../support/fixtures.ts';
 
 /**
  * The fake API server answers as kube-apiserver does where the command tests rely on it; these
@@ -57,8 +57,8 @@ describe('the fake API server', () => {
     });
     assert.equal(table.body.kind, 'Table');
     const rows = table.body.rows as { cells: unknown[]; object: { metadata: { name: string } } }[];
-    assert.deepEqual(rows[0]?.cells.slice(0, 4), ['acme-web-0', '1/1', 'Running', 0]);
-    assert.equal(rows[0]?.object.metadata.name, 'acme-web-0');
+    assert.deepEqual(rows[0]?.cells.slice(0, 4), ['web-5d7c9f8b6d-k2x9p', '1/1', 'Running', 0]);
+    assert.equal(rows[0]?.object.metadata.name, 'web-5d7c9f8b6d-k2x9p');
   });
 
   it('pages by limit and continue', async () => {
@@ -101,5 +101,70 @@ describe('the fake API server', () => {
       api.writes().map((r) => r.query.dryRun ?? ''),
       ['All', '', ''],
     );
+  });
+
+  it('admits or refuses a pod create as the namespace enforces Pod Security, naming the generated name', async () => {
+    const strict = await FakeApi.start([
+      plainNamespace('locked', { 'pod-security.kubernetes.io/enforce': 'restricted' }),
+      plainNamespace('open'),
+    ]);
+    const create = async (namespace: string, securityContext: object) => {
+      const response = await fetch(`${strict.url}/api/v1/namespaces/${namespace}/pods?dryRun=All`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer admin', 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { generateName: 'probe-' },
+          spec: { containers: [{ name: 'app', image: 'example/web:1', securityContext }] },
+        }),
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { message?: string; metadata?: { name?: string } },
+      };
+    };
+    try {
+      const refused = await create('locked', { runAsNonRoot: true });
+      assert.equal(refused.status, 403);
+      assert.match(
+        refused.body.message ?? '',
+        /^pods "probe-[b-z2-9]{5}" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "app" must set securityContext\.allowPrivilegeEscalation=false\), unrestricted capabilities \(container "app" must set securityContext\.capabilities\.drop=\["ALL"\]\), seccompProfile \(pod or container "app" must set securityContext\.seccompProfile\.type to "RuntimeDefault" or "Localhost"\)$/,
+      );
+      const admitted = await create('locked', {
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      assert.equal(admitted.status, 201);
+      assert.match(admitted.body.metadata?.name ?? '', /^probe-[b-z2-9]{5}$/);
+      assert.equal((await create('open', { privileged: true })).status, 201);
+      assert.equal((await create('nowhere', {})).status, 404);
+      assert.deepEqual(strict.all('Pod'), []);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('deletes only the version a resourceVersion precondition names', async () => {
+    const lease = api
+      .add({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'lock', namespace: 'acme' },
+        spec: {},
+      })
+      .get('Lease', 'acme', 'lock');
+    const remove = (resourceVersion: string) =>
+      fetch(`${api.url}/apis/coordination.k8s.io/v1/namespaces/acme/leases/lock`, {
+        method: 'DELETE',
+        headers: { Authorization: 'Bearer admin', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion } }),
+      });
+    assert.equal((await remove('1')).status, 409);
+    assert.ok(api.get('Lease', 'acme', 'lock'));
+    assert.equal((await remove(lease?.metadata.resourceVersion as string)).status, 200);
+    assert.equal(api.get('Lease', 'acme', 'lock'), undefined);
   });
 });
