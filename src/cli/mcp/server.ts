@@ -139,7 +139,8 @@ export async function serve(options: McpOptions, context: CommandContext): Promi
         'a Helm release in its own namespace. Start with list_tenants. ' +
         (options.allowWrite
           ? 'install_tenant and apply_tenant_policy change the cluster: call them with dryRun true first.'
-          : 'Nothing here changes the cluster.'),
+          : 'Nothing here changes the cluster: the tools that install tenants and apply policy are offered only ' +
+            'when the user starts the server as kubectl mimt mcp --allow-write.'),
     },
   );
   for (const tool of TOOLS) {
