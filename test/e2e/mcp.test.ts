@@ -124,6 +124,8 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
     for (const tool of tools) {
       assert.ok(tool.description, `${tool.name} has a description`);
       assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
+      // The client checks each answer against it: every read tool's test below passes through that check.
+      assert.ok(tool.outputSchema?.required?.includes('kind'), `${tool.name} names the kind it returns`);
       for (const [name, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
         assert.ok((schema as { description?: string }).description, `${tool.name}.${name} is described`);
       }

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { BUILD_INFO } from '../../core/build-info.ts';
 import { MimtError, usageError } from '../../core/errors.ts';
 import { type LogRecord, formatLogLine } from '../../output/log-line.ts';
@@ -151,6 +152,11 @@ export async function serve(options: McpOptions, context: CommandContext): Promi
         title: tool.title,
         description: tool.description,
         inputSchema: tool.input,
+        // Loose: the fields are the command's -o json, documented with the command.
+        outputSchema:
+          tool.kind === undefined
+            ? undefined
+            : z.looseObject({ apiVersion: z.literal(API_VERSION), kind: z.literal(tool.kind) }),
         annotations: {
           readOnlyHint: !tool.write,
           destructiveHint: tool.write,

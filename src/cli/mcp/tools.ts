@@ -32,6 +32,11 @@ export interface Tool {
   description: string;
   /** Changes the cluster: offered only with --allow-write. */
   write: boolean;
+  /**
+   * The kind of the document it returns, e.g. TenantList; none for the writing tools, whose
+   * document depends on the outcome (a plan, or the tenant as installed).
+   */
+  kind?: string;
   input: z.ZodRawShape;
   invocation(input: Record<string, unknown>): Invocation;
 }
@@ -80,6 +85,7 @@ const listTenants = define({
     'Every tenant of the cluster (one isolated Helm release per namespace, made by mimt or KubePlus) with its ' +
     'chart, version, status phase and reason, pod readiness, quota use and policy state. Returns a TenantList.',
   write: false,
+  kind: 'TenantList',
   input: {
     selector,
     source,
@@ -101,6 +107,7 @@ const describeTenant = define({
   description:
     'One tenant in detail: its release, resources and their status, pods, URLs, policy summary and recent Warning events. Returns a Tenant.',
   write: false,
+  kind: 'Tenant',
   input: { tenant, source },
   invocation: (input) => ({
     command: ['ls'],
@@ -115,6 +122,7 @@ const tenantMetrics = define({
     'CPU (cores) and memory (bytes) use per tenant from metrics.k8s.io, against requests, limits and quota, with ' +
     'pod health. A usage not measured yet is null, never zero. Returns a TenantMetricsList.',
   write: false,
+  kind: 'TenantMetricsList',
   input: {
     tenant: tenant.optional().describe('One tenant; every tenant when left out'),
     selector,
@@ -144,6 +152,7 @@ const tenantPolicy = define({
     "A tenant's isolation as it is: NetworkPolicies, ResourceQuotas, LimitRanges, RoleBindings, Pod Security " +
     'labels, what each allows, and quota used against hard. Returns a TenantPolicy.',
   write: false,
+  kind: 'TenantPolicy',
   input: { tenant, source },
   invocation: (input) => ({
     command: ['policy', 'show'],
@@ -158,6 +167,7 @@ const auditPolicy = define({
     "Findings on tenant isolation with their severity (high, medium, low): open to other tenants' traffic, no " +
     'quota, pods above Pod Security, grants beyond the namespace, drift from the profile. Returns a PolicyAudit.',
   write: false,
+  kind: 'PolicyAudit',
   input: { tenant: tenant.optional().describe('One tenant; every tenant when left out'), source },
   invocation: (input) => ({
     command: ['policy', 'audit'],
@@ -185,6 +195,7 @@ const tenantLogs = define({
     "The last lines of every container of a tenant's pods, merged in time order (no follow). tail and since " +
     `bound the answer; at most ${MAX_LOG_LINES} lines, the newest, are returned. Returns a TenantLogList.`,
   write: false,
+  kind: 'TenantLogList',
   input: {
     tenant,
     tail: z.number().int().min(1).max(MAX_TAIL).describe(`Lines from the end of each container's log (1-${MAX_TAIL})`),
@@ -234,7 +245,7 @@ const installTenant = define({
   description:
     'Install tenant TENANT from a Helm chart in its own isolated namespace, or upgrade it (a new version or ' +
     'values); the same call again changes nothing. Atomic: a failed install removes what it created. ' +
-    'Returns a TenantPlan. Never uninstalls.',
+    'Returns a TenantPlan with dryRun, else the Tenant as installed. Never uninstalls.',
   write: true,
   input: {
     tenant,
