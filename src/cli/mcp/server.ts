@@ -27,10 +27,11 @@ export interface McpOptions {
 /** Parsing writes nothing; stdout carries the protocol and nothing else. */
 const PARSING: Streams = { stdout: () => undefined, stderr: (text) => process.stderr.write(text), env: process.env };
 
+/** The spec of `ls`, or of `policy audit` in its group. */
 async function specOf(command: readonly string[]): Promise<CommandSpec> {
-  const [name, sub] = command;
-  const loaded = await (COMMANDS[name as string] as (typeof COMMANDS)[string]).load();
-  const spec = isGroup(loaded) ? loaded.subcommands[sub as string] : loaded;
+  const [name = '', sub = ''] = command;
+  const loaded = await COMMANDS[name]?.load();
+  const spec = loaded && isGroup(loaded) ? loaded.subcommands[sub] : loaded;
   if (!spec) throw new Error(`no command ${command.join(' ')}`);
   return spec;
 }
@@ -105,13 +106,19 @@ function toolError(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
 
+/** A tool call as the command line takes it: the command's spec and its options, checked. No request. */
+export async function prepare(tool: Tool, input: Record<string, unknown>) {
+  const invocation = tool.invocation(input);
+  const spec = await specOf(invocation.command);
+  const parsed = await parseCommand(spec, invocation.argv, PARSING);
+  if (parsed.help !== undefined) throw new Error('a tool asked for help');
+  return { invocation, spec, options: parsed.options };
+}
+
 async function call(tool: Tool, input: Record<string, unknown>, context: CommandContext): Promise<CallToolResult> {
   try {
-    const invocation = tool.invocation(input);
-    const spec = await specOf(invocation.command);
-    const parsed = await parseCommand(spec, invocation.argv, PARSING);
-    if (parsed.help !== undefined) throw new Error('a tool asked for help');
-    const result: Result = await spec.run(parsed.options, context);
+    const { invocation, spec, options } = await prepare(tool, input);
+    const result: Result = await spec.run(options, context);
     switch (result.type) {
       case 'stream':
         return await logList(result, invocation);
