@@ -275,6 +275,16 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
     assert.match(badQuota.content[0]?.text ?? '', /cpu=lots|lots/);
   });
 
+  it('with --allow-write and dryRun false, applies the policy as policy apply does', async () => {
+    const applied = await writer.call('apply_tenant_policy', { tenant: b, profile: 'standard', dryRun: false });
+    assert.equal(applied.isError, undefined, applied.content[0]?.text);
+    assert.match(applied.content[0]?.text ?? '', new RegExp(`^tenant/${b} policy standard applied\\n`));
+    const made = await kubectlJson<{ items: { metadata: { name: string } }[] }>(['get', 'networkpolicies', '-n', b]);
+    assert.ok(made.items.length > 0, 'NetworkPolicies were created');
+    const diff = await run(plugin('kubectl-mimt-policy'), ['diff', b], { env: clusterEnv() });
+    assert.equal(diff.exitCode, 0, `no drift after the tool applied it: ${diff.stdout}${diff.stderr}`);
+  });
+
   it("as a tenant's view user: answers what it may read, notes the rest, and errs on the other tenant", async () => {
     const kubeconfig = path.join(dir, 'view.kubeconfig');
     const made = await run(
