@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import mcp from '../../src/cli/commands/mcp.ts';
 import { prepare } from '../../src/cli/mcp/server.ts';
 import { TOOLS } from '../../src/cli/mcp/tools.ts';
 
@@ -19,6 +20,13 @@ const schemaAccepts = (name: string, input: Record<string, unknown>): boolean =>
 };
 
 describe('MCP tools as command lines', () => {
+  it('are each named in the help of mcp, the writing ones beside --allow-write', () => {
+    for (const tool of TOOLS) assert.match(mcp.description, new RegExp(`\\b${tool.name}\\b`));
+    const writing = TOOLS.filter((t) => t.write).map((t) => t.name);
+    assert.deepEqual(writing.sort(), ['apply_tenant_policy', 'install_tenant']);
+    for (const name of writing) assert.match(String(mcp.flags['allow-write'].describe), new RegExp(name));
+  });
+
   it('hands list_tenants arguments to ls as its flags, with the policy that -o json adds', async () => {
     const ls = await options('list_tenants', { selector: 'tier=gold', source: 'kubeplus' });
     assert.equal(ls.selector, 'tier=gold');

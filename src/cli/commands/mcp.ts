@@ -55,6 +55,9 @@ export default defineCommand({
     return { allowWrite: args.allowWrite };
   },
   async run(options, context) {
+    if (process.stdin.isTTY) {
+      context.progress('Serving MCP on stdin and stdout for an assistant to start (see --help); Ctrl-C ends.');
+    }
     // The SDK and the commands load only for a client: a server started and never spoken to costs nothing.
     if (!(await clientWrites(process.stdin))) return { type: 'stream', events: (async function* () {})() };
     return (await import('../mcp/server.ts')).serve(options, context);
