@@ -60,11 +60,8 @@ function flag(name: string, value: string | number | boolean | readonly string[]
   return [`--${name}=${String(value)}`];
 }
 
-/** Positionals after `--`, so that none is read as a flag. */
-const words = (...values: (string | undefined)[]): string[] => {
-  const given = values.filter((v) => v !== undefined);
-  return given.length ? ['--', ...given] : [];
-};
+/** A positional after `--`, so that it is never read as a flag. */
+const positional = (value: string | undefined): string[] => (value === undefined ? [] : ['--', value]);
 
 const tenant = z.string().describe('The tenant name (the name `kubectl mimt ls` shows)');
 const source = z
@@ -111,7 +108,7 @@ const describeTenant = define({
   input: { tenant, source },
   invocation: (input) => ({
     command: ['ls'],
-    argv: [...flag('source', input.source), '--output=json', ...words(input.tenant)],
+    argv: [...flag('source', input.source), '--output=json', ...positional(input.tenant)],
   }),
 });
 
@@ -140,7 +137,7 @@ const tenantMetrics = define({
       ...flag('pods', input.breakdown === 'pods'),
       ...flag('containers', input.breakdown === 'containers'),
       '--output=json',
-      ...words(input.tenant),
+      ...positional(input.tenant),
     ],
   }),
 });
@@ -156,7 +153,7 @@ const tenantPolicy = define({
   input: { tenant, source },
   invocation: (input) => ({
     command: ['policy', 'show'],
-    argv: [...flag('source', input.source), '--output=json', ...words(input.tenant)],
+    argv: [...flag('source', input.source), '--output=json', ...positional(input.tenant)],
   }),
 });
 
@@ -175,7 +172,7 @@ const auditPolicy = define({
       ...flag('source', input.source),
       ...flag('all-namespaces', input.tenant === undefined),
       '--output=json',
-      ...words(input.tenant),
+      ...positional(input.tenant),
     ],
   }),
 });
@@ -224,7 +221,7 @@ const tenantLogs = define({
       ...flag('include-init', input.includeInit),
       ...flag('source', input.source),
       '--output=json',
-      ...words(input.tenant),
+      ...positional(input.tenant),
     ],
   }),
 });
@@ -274,7 +271,7 @@ const installTenant = define({
       ...flag('timeout', input.timeout),
       ...flag('dry-run', input.dryRun),
       '--output=json',
-      ...words(input.tenant),
+      ...positional(input.tenant),
     ],
   }),
 });
@@ -298,7 +295,7 @@ const applyTenantPolicy = define({
       ...flag('source', input.source),
       ...flag('dry-run', input.dryRun),
       '--output=json',
-      ...words(input.tenant),
+      ...positional(input.tenant),
     ],
   }),
 });
