@@ -112,7 +112,7 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
   let fleetClose: (() => void) | undefined;
   try {
     let result: Result;
-    if (wantsFleet(args)) {
+    if (wantsFleet(args) && !spec.fleet?.itself) {
       const { chooseClusters, runOnFleet } = await import('./fleet.ts');
       const fleet = await runOnFleet(spec, options, args, streams, await chooseClusters(args, streams));
       fleetClose = fleet.close;
