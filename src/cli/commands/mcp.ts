@@ -20,7 +20,9 @@ async function clientWrites(stdin: Readable): Promise<boolean> {
 
 export default defineCommand({
   name: 'mcp',
-  usage: 'kubectl mimt mcp [--allow-write] [--kubeconfig FILE] [--context NAME] [-n NAMESPACE] [flags]',
+  usage:
+    'kubectl mimt mcp [--allow-write] [--kubeconfig FILE] [--context NAME] [-n NAMESPACE] [flags]\n' +
+    '  kubectl mimt mcp [--context A,B | --all-contexts | --inventory HUB] [flags]',
   description: [
     "Serve mimt's commands to an AI assistant as Model Context Protocol tools on stdin and stdout,",
     'with your own credentials: the assistant sees what your kubeconfig may see, and nothing is',
@@ -28,6 +30,8 @@ export default defineCommand({
     'tenant_policy, audit_policy, tenant_logs. With --allow-write also install_tenant and',
     'apply_tenant_policy, each with a dryRun argument; no tool uninstalls. Each tool runs the code',
     'and checks of the command, and returns its -o json document with the text a terminal shows.',
+    'With several clusters (--context a,b, --all-contexts, --inventory HUB) the tools of the commands',
+    'that work across clusters answer for all of them, and the others say they need one --context.',
     '',
     'Register it in the MCP configuration of an assistant (Claude Desktop, Cursor, Windsurf; VS Code',
     'names the key "servers"), adding "env": {"KUBECONFIG": "..."} if needed, and the full path of',
@@ -40,6 +44,7 @@ export default defineCommand({
   examples: [
     ['kubectl mimt mcp', 'Read-only tools with the current context'],
     ['kubectl mimt mcp --context staging --allow-write', 'Also the tools that install and apply policy'],
+    ['kubectl mimt mcp --all-contexts', 'Tools that answer for every cluster of the kubeconfig'],
   ],
   formats: ['table'],
   flags: {
@@ -52,7 +57,7 @@ export default defineCommand({
   options(args) {
     const extra = positionals(args);
     if (extra.length) throw usageError(`mcp takes no arguments, got ${extra.join(' ')}`);
-    return { allowWrite: args.allowWrite };
+    return { allowWrite: args.allowWrite, args };
   },
   async run(options, context) {
     if (process.stdin.isTTY) {
@@ -62,4 +67,6 @@ export default defineCommand({
     if (!(await clientWrites(process.stdin))) return { type: 'stream', events: (async function* () {})() };
     return (await import('../mcp/server.ts')).serve(options, context);
   },
+  // With --context a,b, --all-contexts or --inventory, each tool call crosses the clusters.
+  fleet: { itself: true },
 });

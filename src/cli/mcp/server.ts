@@ -15,6 +15,7 @@ import { render } from '../../output/render.ts';
 import type { Document, Listing, Result, Stream } from '../../output/result.ts';
 import { API_VERSION } from '../../views/document.ts';
 import { parseCommand } from '../main.ts';
+import { type GlobalArgs, wantsFleet } from '../flags.ts';
 import type { Streams } from '../printer.ts';
 import { COMMANDS } from '../registry.ts';
 import { type CommandContext, type CommandSpec, isGroup } from '../spec.ts';
@@ -22,10 +23,19 @@ import { type Invocation, MAX_LOG_LINES, TOOLS, type Tool } from './tools.ts';
 
 export interface McpOptions {
   allowWrite: boolean;
+  /** The kubectl and fleet flags of the session, which every tool call runs with. */
+  args: GlobalArgs;
 }
 
-/** Parsing writes nothing; stdout carries the protocol and nothing else. */
-const PARSING: Streams = { stdout: () => undefined, stderr: (text) => process.stderr.write(text), env: process.env };
+/** What a tool call may write to: stdout carries the protocol and nothing else. */
+const TOOL_STREAMS: Streams = {
+  stdout: () => undefined,
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** How a tool's command runs: on the session's cluster, or on each cluster of its fleet. */
+type Runner = (spec: CommandSpec, options: unknown) => Promise<{ result: Result; close(): void }>;
 
 /** The spec of `ls`, or of `policy audit` in its group. */
 async function specOf(command: readonly string[]): Promise<CommandSpec> {
@@ -110,24 +120,32 @@ function toolError(error: unknown): CallToolResult {
 export async function prepare(tool: Tool, input: Record<string, unknown>) {
   const invocation = tool.invocation(input);
   const spec = await specOf(invocation.command);
-  const parsed = await parseCommand(spec, invocation.argv, PARSING);
+  const parsed = await parseCommand(spec, invocation.argv, TOOL_STREAMS);
   if (parsed.help !== undefined) throw new Error('a tool asked for help');
   return { invocation, spec, options: parsed.options };
 }
 
-async function call(tool: Tool, input: Record<string, unknown>, context: CommandContext): Promise<CallToolResult> {
+async function answer(result: Result, invocation: Invocation): Promise<CallToolResult> {
+  switch (result.type) {
+    case 'stream':
+      return logList(result, invocation);
+    case 'frames':
+      throw new Error('a tool asked for a watch');
+    case 'listing':
+      return shown(invocation.phases ? keepPhases(result, invocation.phases) : result);
+    default:
+      return shown(result);
+  }
+}
+
+async function call(tool: Tool, input: Record<string, unknown>, run: Runner): Promise<CallToolResult> {
   try {
     const { invocation, spec, options } = await prepare(tool, input);
-    const result: Result = await spec.run(options, context);
-    switch (result.type) {
-      case 'stream':
-        return await logList(result, invocation);
-      case 'frames':
-        throw new Error('a tool asked for a watch');
-      case 'listing':
-        return shown(invocation.phases ? keepPhases(result, invocation.phases) : result);
-      default:
-        return shown(result);
+    const { result, close } = await run(spec, options);
+    try {
+      return await answer(result, invocation);
+    } finally {
+      close();
     }
   } catch (error) {
     return toolError(error);
@@ -139,12 +157,16 @@ async function call(tool: Tool, input: Record<string, unknown>, context: Command
  * prints nothing and ends with the session.
  */
 export async function serve(options: McpOptions, context: CommandContext): Promise<Stream> {
+  const { args } = options;
+  const fleet = wantsFleet(args) ? await import('../fleet.ts') : undefined;
+  const clusters = await fleet?.chooseClusters(args, TOOL_STREAMS);
   const server = new McpServer(
     { name: 'mimt', title: 'kubectl mimt', version: BUILD_INFO.version },
     {
       instructions:
-        'Tools over the tenants of one Kubernetes cluster, as the user running mimt may see them: each tenant is ' +
-        'a Helm release in its own namespace. Start with list_tenants. ' +
+        `Tools over the tenants of ${clusters ? `the clusters ${clusters.clusters.join(', ')}` : 'one Kubernetes cluster'}, ` +
+        'as the user running mimt may see them: each tenant is a Helm release in its own namespace. ' +
+        'Start with list_tenants. ' +
         (options.allowWrite
           ? 'install_tenant and apply_tenant_policy change the cluster: call them with dryRun true first.'
           : 'Nothing here changes the cluster: the tools that install tenants and apply policy are offered only ' +
@@ -159,9 +181,10 @@ export async function serve(options: McpOptions, context: CommandContext): Promi
         title: tool.title,
         description: tool.description,
         inputSchema: tool.input,
-        // Loose: the fields are the command's -o json, documented with the command.
+        // Loose: the fields are the command's -o json, documented with the command. Across
+        // clusters a document becomes a List of them (src/views/fleet.ts).
         outputSchema:
-          tool.kind === undefined
+          tool.kind === undefined || clusters
             ? undefined
             : z.looseObject({ apiVersion: z.literal(API_VERSION), kind: z.literal(tool.kind) }),
         annotations: {
@@ -172,14 +195,18 @@ export async function serve(options: McpOptions, context: CommandContext): Promi
         },
       },
       (input, extra) =>
-        call(tool, input, {
-          ...context,
-          signal: AbortSignal.any([context.signal, extra.signal]),
-          colour: false,
-          // stdin is the protocol: there is no one to ask.
-          confirm: async (_question, flag) => {
-            throw usageError(`${tool.name} cannot ask for confirmation (${flag})`);
-          },
+        call(tool, input, async (spec, commandOptions) => {
+          if (fleet && clusters) return fleet.runOnFleet(spec, commandOptions, args, TOOL_STREAMS, clusters);
+          const result = await spec.run(commandOptions, {
+            ...context,
+            signal: AbortSignal.any([context.signal, extra.signal]),
+            colour: false,
+            // stdin is the protocol: there is no one to ask.
+            confirm: async (_question, flag) => {
+              throw usageError(`${tool.name} cannot ask for confirmation (${flag})`);
+            },
+          });
+          return { result, close: () => undefined };
         }),
     );
   }
