@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLUSTER_BIN, apply, clusterEnv, kubectl, kubectlJson, uniqueName, waitFor } from '../support/cluster.ts';
+import {
+  CLUSTER_BIN,
+  CLUSTER_DIR,
+  apply,
+  clusterEnv,
+  kubectl,
+  kubectlJson,
+  uniqueName,
+  waitFor,
+} from '../support/cluster.ts';
 import { cleanEnv, plugin, run } from '../support/run.ts';
-import { EXAMPLE_CHART, deleteNamespaces, helmTenant } from '../support/tenants.ts';
+import { EXAMPLE_CHART, deleteNamespaces, helmTenant, tenantNamespace } from '../support/tenants.ts';
 
 interface ToolAnswer {
   isError?: boolean;
@@ -314,5 +323,52 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
     } finally {
       await user.client.close();
     }
+  });
+});
+
+describe('kubectl mimt mcp across clusters', { timeout: 300_000 }, () => {
+  const fleetConfig = path.join(CLUSTER_DIR, 'fleet.kubeconfig');
+  const env = () => cleanEnv({ KUBECONFIG: fleetConfig }, [CLUSTER_BIN]);
+  const contexts = ['fleet-1', 'fleet-2'];
+  const id = uniqueName('mcpf');
+  const tenant = uniqueName('mcp-f');
+  const onCluster = async (context: string, args: string[], input?: string) => {
+    const result = await run(path.join(CLUSTER_BIN, 'kubectl'), ['--context', context, ...args], { env: env(), input });
+    assert.equal(result.exitCode, 0, result.stderr);
+  };
+  let fleet: Awaited<ReturnType<typeof connect>>;
+
+  before(async () => {
+    assert.ok(existsSync(fleetConfig), 'make fleet-up starts the fleet');
+    // A tenant namespace of the same name on each cluster; without a release it is listed as Unknown.
+    for (const context of contexts) {
+      await onCluster(context, ['apply', '-f', '-'], tenantNamespace(tenant, { 'mcp-run': id }));
+    }
+    fleet = await connect(['--context', contexts.join(',')], env());
+  });
+  after(async () => {
+    await fleet?.client.close();
+    for (const context of contexts) {
+      await onCluster(context, ['delete', 'namespace', tenant, '--wait=false', '--ignore-not-found']);
+    }
+  });
+
+  it('list_tenants answers for every cluster, as ls --context a,b -o json does', async () => {
+    const list = await sameAsCommand(
+      () => fleet.call('list_tenants', { selector: `mcp-run=${id}` }),
+      () => cliJson('ls', ['--context', contexts.join(','), '-l', `mcp-run=${id}`], env()),
+    );
+    const items = list.items as { cluster: string; metadata: { name: string } }[];
+    assert.deepEqual(
+      items.map((i) => [i.cluster, i.metadata.name]),
+      contexts.map((c) => [c, tenant]),
+    );
+    assert.match(fleet.client.getInstructions() ?? '', /the clusters fleet-1, fleet-2/);
+  });
+
+  it('says which tools need one cluster', async () => {
+    const policy = await fleet.call('tenant_policy', { tenant });
+    assert.equal(policy.isError, true);
+    assert.equal(policy.content[0]?.text, 'policy show works on one cluster at a time: give one --context');
   });
 });
