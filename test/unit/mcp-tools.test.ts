@@ -23,7 +23,7 @@ describe('MCP tools as command lines', () => {
   it('are each named in the help of mcp, the writing ones beside --allow-write', () => {
     for (const tool of TOOLS) assert.match(mcp.description, new RegExp(`\\b${tool.name}\\b`));
     const writing = TOOLS.filter((t) => t.write).map((t) => t.name);
-    assert.deepEqual(writing.sort(), ['apply_tenant_policy', 'install_tenant']);
+    assert.deepEqual(writing.sort(), ['apply_tenant_policy', 'install_tenant', 'resume_tenants', 'suspend_tenants']);
     for (const name of writing) assert.match(String(mcp.flags['allow-write'].describe), new RegExp(name));
   });
 
@@ -78,6 +78,29 @@ describe('MCP tools as command lines', () => {
   it('audits every tenant when none is named', async () => {
     assert.equal((await options('audit_policy', {})).tenant, undefined);
     assert.equal((await options('audit_policy', { tenant: 'acme' })).tenant, 'acme');
+  });
+
+  it('reads events of one tenant or all, and the graph of one', async () => {
+    const one = await options('tenant_events', { tenant: 'acme', types: ['Warning', 'Normal'], for: 'pod/web-1' });
+    assert.equal(one.tenant, 'acme');
+    assert.deepEqual(one.types, ['Warning', 'Normal']);
+    assert.deepEqual(one.involved, { kind: 'Pod', name: 'web-1' });
+    assert.equal(one.watch, false);
+    assert.equal((await options('tenant_events', {})).tenant, undefined);
+    await assert.rejects(options('tenant_events', { for: 'web-1' }), { message: /web-1/ });
+    assert.equal((await options('tenant_graph', { tenant: 'acme' })).tenant, 'acme');
+  });
+
+  it('suspends and resumes the tenants named, never --all', async () => {
+    const suspend = await options('suspend_tenants', { tenants: ['acme', 'globex'], dryRun: true });
+    assert.deepEqual(suspend.tenants, ['acme', 'globex']);
+    assert.equal(suspend.all, false);
+    assert.equal(suspend.dryRun, true);
+    await assert.rejects(options('resume_tenants', { tenants: ['--all'], dryRun: false }), {
+      message: /^invalid tenant name "--all"/,
+    });
+    assert.equal(schemaAccepts('suspend_tenants', { tenants: [], dryRun: true }), false);
+    assert.equal(schemaAccepts('resume_tenants', { tenants: ['acme'] }), false);
   });
 
   it('takes the checks of install and policy apply, and needs dryRun', async () => {

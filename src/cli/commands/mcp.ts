@@ -27,9 +27,10 @@ export default defineCommand({
     "Serve mimt's commands to an AI assistant as Model Context Protocol tools on stdin and stdout,",
     'with your own credentials: the assistant sees what your kubeconfig may see, and nothing is',
     'installed on the cluster. Read-only tools: list_tenants, describe_tenant, tenant_metrics,',
-    'tenant_policy, audit_policy, tenant_logs. With --allow-write also install_tenant and',
-    'apply_tenant_policy, each with a dryRun argument; no tool uninstalls. Each tool runs the code',
-    'and checks of the command, and returns its -o json document with the text a terminal shows.',
+    'tenant_policy, audit_policy, tenant_logs, tenant_events, tenant_graph. With --allow-write also',
+    'install_tenant, apply_tenant_policy, suspend_tenants and resume_tenants, each with a dryRun',
+    'argument; no tool uninstalls. Each tool runs the code and checks of the command, and returns',
+    'its -o json document with the text a terminal shows.',
     'With several clusters (--context a,b, --all-contexts, --inventory HUB) the tools of the commands',
     'that work across clusters answer for all of them, and the others say they need one --context.',
     '',
@@ -51,7 +52,8 @@ export default defineCommand({
     'allow-write': {
       type: 'boolean',
       default: false,
-      describe: 'Offer the tools that change the cluster (install_tenant, apply_tenant_policy)',
+      describe:
+        'Offer the tools that change the cluster: install_tenant, apply_tenant_policy, suspend_tenants, resume_tenants',
     },
   },
   options(args) {

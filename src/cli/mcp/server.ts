@@ -168,9 +168,9 @@ export async function serve(options: McpOptions, context: CommandContext): Promi
         'as the user running mimt may see them: each tenant is a Helm release in its own namespace. ' +
         'Start with list_tenants. ' +
         (options.allowWrite
-          ? 'install_tenant and apply_tenant_policy change the cluster: call them with dryRun true first.'
-          : 'Nothing here changes the cluster: the tools that install tenants and apply policy are offered only ' +
-            'when the user starts the server as kubectl mimt mcp --allow-write.'),
+          ? 'The tools that are not read-only change the cluster: call them with dryRun true first.'
+          : 'Nothing here changes the cluster: the tools that install, suspend and resume tenants and apply ' +
+            'policy are offered only when the user starts the server as kubectl mimt mcp --allow-write.'),
     },
   );
   for (const tool of TOOLS) {

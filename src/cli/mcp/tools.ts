@@ -177,6 +177,54 @@ const auditPolicy = define({
   }),
 });
 
+const tenantEvents = define({
+  name: 'tenant_events',
+  title: 'Tenant events',
+  description:
+    "A tenant's Kubernetes events (or every tenant's), as kubectl events shows them: the same event about " +
+    'the same object is one item with a count, from the first time seen to the last. Returns a TenantEventList.',
+  write: false,
+  kind: 'TenantEventList',
+  input: {
+    tenant: tenant.optional().describe('One tenant; every tenant when left out'),
+    selector,
+    source,
+    types: z
+      .array(z.enum(['Warning', 'Normal']))
+      .optional()
+      .describe('Only events of these types, e.g. ["Warning"]'),
+    for: z.string().optional().describe('Only events about this object: KIND/NAME, e.g. pod/web-1 or deploy/web'),
+  },
+  invocation: (input) => ({
+    command: ['events'],
+    argv: [
+      ...flag('selector', input.selector),
+      ...flag('source', input.source),
+      ...flag('types', input.types?.join(',')),
+      ...flag('for', input.for),
+      ...flag('all-namespaces', input.tenant === undefined),
+      '--output=json',
+      ...positional(input.tenant),
+    ],
+  }),
+});
+
+const tenantGraph = define({
+  name: 'tenant_graph',
+  title: 'Tenant object graph',
+  description:
+    "A tenant's objects from its Helm release down to pods (what the release made and what those own), " +
+    "mimt's policy objects, each with one word of state, and the typed relations between them (selects, " +
+    'routes, mounts, env, runs-as, scales, binds, …). Returns a TenantGraph of nodes and edges.',
+  write: false,
+  kind: 'TenantGraph',
+  input: { tenant, source },
+  invocation: (input) => ({
+    command: ['graph'],
+    argv: [...flag('source', input.source), '--output=json', ...positional(input.tenant)],
+  }),
+});
+
 /** A duration no longer than MAX_SINCE_MS, checked before the command's own check of its form. */
 function boundedSince(since: string): string {
   if (parseDuration('since', since) > MAX_SINCE_MS) {
@@ -300,6 +348,37 @@ const applyTenantPolicy = define({
   }),
 });
 
+const tenants = z.array(z.string()).min(1).describe('The tenant names');
+
+const suspendTenants = define({
+  name: 'suspend_tenants',
+  title: 'Suspend tenants',
+  description:
+    'Suspend tenants at zero cost: scale every Deployment and StatefulSet to 0 and suspend every CronJob, ' +
+    'recording on each object what it was; a zero-pod quota keeps anything else from starting. PVCs, ' +
+    'Services, Secrets and the release stay. Again changes nothing. Returns a TenantSuspendList.',
+  write: true,
+  input: { tenants, source, dryRun },
+  invocation: (input) => ({
+    command: ['suspend'],
+    argv: [...flag('source', input.source), ...flag('dry-run', input.dryRun), '--output=json', '--', ...input.tenants],
+  }),
+});
+
+const resumeTenants = define({
+  name: 'resume_tenants',
+  title: 'Resume tenants',
+  description:
+    'Resume suspended tenants: put back every replica count, CronJob and autoscaler bound that suspend ' +
+    'recorded, and remove the zero-pod quota. Again changes nothing. Returns a TenantResumeList.',
+  write: true,
+  input: { tenants, source, dryRun },
+  invocation: (input) => ({
+    command: ['resume'],
+    argv: [...flag('source', input.source), ...flag('dry-run', input.dryRun), '--output=json', '--', ...input.tenants],
+  }),
+});
+
 export const TOOLS: readonly Tool[] = [
   listTenants,
   describeTenant,
@@ -307,6 +386,10 @@ export const TOOLS: readonly Tool[] = [
   tenantPolicy,
   auditPolicy,
   tenantLogs,
+  tenantEvents,
+  tenantGraph,
   installTenant,
   applyTenantPolicy,
+  suspendTenants,
+  resumeTenants,
 ];
