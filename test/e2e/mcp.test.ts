@@ -28,11 +28,13 @@ const READ_TOOLS = [
   'audit_policy',
   'describe_tenant',
   'list_tenants',
+  'tenant_events',
+  'tenant_graph',
   'tenant_logs',
   'tenant_metrics',
   'tenant_policy',
 ];
-const WRITE_TOOLS = ['apply_tenant_policy', 'install_tenant'];
+const WRITE_TOOLS = ['apply_tenant_policy', 'install_tenant', 'resume_tenants', 'suspend_tenants'];
 
 /** A client of the assistant's kind: the SDK's own, starting `kubectl-mimt-mcp` over stdio. */
 async function connect(args: string[], env: Record<string, string> = clusterEnv()) {
@@ -166,7 +168,7 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
     assert.equal(failed.content[0]?.text, 'No tenants in phase Failed or Degraded');
   });
 
-  it('describe_tenant, tenant_policy and audit_policy give what ls and policy print', async () => {
+  it('describe_tenant, tenant_policy, audit_policy, tenant_events and tenant_graph give what the commands print', async () => {
     const tenant = await sameAsCommand(
       () => reader.call('describe_tenant', { tenant: a }),
       () => cliJson('ls', [a]),
@@ -182,6 +184,16 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
       () => cliJson('policy', ['audit', b]),
     );
     assert.equal(audit.kind, 'PolicyAudit');
+    const events = await sameAsCommand(
+      () => reader.call('tenant_events', { tenant: a }),
+      () => cliJson('events', [a]),
+    );
+    assert.equal(events.kind, 'TenantEventList');
+    const graph = await sameAsCommand(
+      () => reader.call('tenant_graph', { tenant: a }),
+      () => cliJson('graph', [a]),
+    );
+    assert.equal(graph.kind, 'TenantGraph');
   });
 
   it('tenant_metrics gives the figures metrics -o json prints, once metrics-server measured the pods', async () => {
@@ -270,6 +282,13 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
     const afterwards = await kubectlJson<{ metadata: { resourceVersion: string } }>(['get', 'namespace', a]);
     assert.equal(afterwards.metadata.resourceVersion, before.metadata.resourceVersion);
     assert.deepEqual((await kubectlJson<{ items: unknown[] }>(['get', 'networkpolicies', '-n', a])).items, []);
+
+    const deployments = () => kubectlJson<{ metadata: { resourceVersion: string } }>(['get', 'deployments', '-n', a]);
+    const deployed = await deployments();
+    const suspend = await writer.call('suspend_tenants', { tenants: [a], dryRun: true });
+    assert.equal(suspend.isError, undefined, suspend.content[0]?.text);
+    assert.equal(suspend.structuredContent?.kind, 'TenantSuspendList');
+    assert.equal((await deployments()).metadata.resourceVersion, deployed.metadata.resourceVersion);
 
     const install = await writer.call('install_tenant', { tenant: never, chart: EXAMPLE_CHART, dryRun: true });
     assert.equal(install.isError, undefined, install.content[0]?.text);
