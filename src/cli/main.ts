@@ -1,6 +1,6 @@
 import yargs, { type Argv, type Options as FlagOptions } from 'yargs';
 import { EXIT, MimtError, exitCodeOf, usageError } from '../core/errors.ts';
-import type { Document, Listing, Result } from '../output/result.ts';
+import type { Document, Listing, OutputFormat, Result } from '../output/result.ts';
 import { createContext } from './context.ts';
 import { FLEET_FLAGS, GLOBAL_FLAGS, defineGlobalFlags, outputFlags, outputFormat, walk, wantsFleet } from './flags.ts';
 import { type Streams, printError, writeOut } from './printer.ts';
@@ -83,25 +83,36 @@ async function runSpec(spec: CommandSpec, argv: string[], streams: Streams): Pro
   }
 }
 
-async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams): Promise<number> {
+/** A command's argv as the CLI reads it: its help text when asked for, else its typed options. */
+export type Parsed =
+  { help: string } | { help?: undefined; args: ParsedArgs<Flags>; format: OutputFormat; options: unknown };
+
+/** The one way from argv to a command's options: its parser, then its own checks. Makes no request. */
+export async function parseCommand(spec: CommandSpec, argv: string[], streams: Streams): Promise<Parsed> {
   let helpText = '';
   const args = (await buildParser(spec, argv, streams).parseAsync(argv, {}, (_err, _argv, output) => {
     helpText = output;
   })) as ParsedArgs<Flags>;
-  if (args.help) {
-    writeOut(streams, `${helpText.trimEnd()}\n`);
-    return EXIT.ok;
-  }
+  if (args.help) return { help: `${helpText.trimEnd()}\n` };
   lastValues(args, { ...spec.flags, ...GLOBAL_FLAGS, ...outputFlags(spec.formats) });
   const format = outputFormat(args.output, spec.formats);
-  const options = spec.options(args, format);
+  return { args, format, options: spec.options(args, format) };
+}
+
+async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams): Promise<number> {
+  const parsed = await parseCommand(spec, argv, streams);
+  if (parsed.help !== undefined) {
+    writeOut(streams, parsed.help);
+    return EXIT.ok;
+  }
+  const { args, format, options } = parsed;
   // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
   const { renderResult } = await import('../output/render.ts');
   const context = await createContext(args, streams);
   let fleetClose: (() => void) | undefined;
   try {
     let result: Result;
-    if (wantsFleet(args)) {
+    if (wantsFleet(args) && !spec.fleet?.itself) {
       const { chooseClusters, runOnFleet } = await import('./fleet.ts');
       const fleet = await runOnFleet(spec, options, args, streams, await chooseClusters(args, streams));
       fleetClose = fleet.close;

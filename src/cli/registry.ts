@@ -54,6 +54,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Print mimt's version and commit, its Node.js, and the server's Kubernetes version",
     load: async () => (await import('./commands/version.ts')).default,
   },
+  mcp: {
+    summary: "Serve mimt's commands as tools to an AI assistant (Model Context Protocol, stdio)",
+    load: async () => (await import('./commands/mcp.ts')).default,
+  },
   completion: {
     summary: "Print a shell's completion script for mimt's executables",
     load: async () => (await import('./commands/completion.ts')).default,

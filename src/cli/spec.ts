@@ -34,6 +34,8 @@ export interface FleetSupport<Options> {
   parallel?(options: Options): number;
   /** A rollout: once a cluster's result fails, no further cluster starts. */
   stopOnFailure?: boolean;
+  /** Takes the fleet flags and crosses clusters on its own (mcp, in each tool call): not run once per cluster. */
+  itself?: boolean;
 }
 
 /** A command's own flags, by long name, as yargs defines them. */

@@ -67,9 +67,14 @@ export function graphvizChunk(): string {
 }
 
 /** Runs an executable under Node.js with a hook that writes `LOADED <url>` to stderr for each module. */
-export function runTracingModules(file: string, args: string[], env?: Record<string, string>): Promise<Run> {
+export function runTracingModules(
+  file: string,
+  args: string[],
+  env?: Record<string, string>,
+  input?: string,
+): Promise<Run> {
   const hook = `data:text/javascript,${encodeURIComponent(
     'import { registerHooks } from "node:module"; registerHooks({ load(url, context, next) { process.stderr.write("LOADED " + url + "\\n"); return next(url, context); } });',
   )}`;
-  return run(process.execPath, ['--import', hook, file, ...args], { env });
+  return run(process.execPath, ['--import', hook, file, ...args], { env, input });
 }
