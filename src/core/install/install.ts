@@ -19,7 +19,7 @@ import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespa
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
 import { podRefusals, podTemplates } from './preflight.ts';
-import { readWorkloads, suspendNamespace } from './suspend.ts';
+import { GUARD_NAME, readWorkloads, suspendNamespace } from './suspend.ts';
 
 export interface InstallRequest {
   tenant: string;
@@ -339,7 +339,8 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     stopped.throwIfAborted();
     // Before Helm changes anything: would the tenant's own policy admit the chart's pods at all?
     const templates = podTemplates(await render(deps, request));
-    const refused = await podRefusals(client, name, templates);
+    // A suspended tenant's zero-pod quota refuses every pod by design: it says nothing of the chart.
+    const refused = await podRefusals(client, name, templates, suspended ? GUARD_NAME : undefined);
     if (refused.length) {
       throw failure(
         `the chart's pods would not be admitted under profile ${request.settings.profile}: ${refused.join('; ')}`,

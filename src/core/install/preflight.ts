@@ -49,6 +49,8 @@ export async function podRefusals(
   client: KubeClient,
   namespace: string,
   templates: readonly PodTemplate[],
+  /** A quota whose refusal is no verdict on the chart (a suspended tenant's zero-pod guard). */
+  ignoredQuota?: string,
 ): Promise<string[]> {
   const refusals = await Promise.all(
     templates.map(async ({ object, template }) => {
@@ -76,7 +78,8 @@ export async function podRefusals(
             await sleep(300);
             continue;
           }
-          return POLICY_REFUSAL.test(error.message)
+          const ignored = ignoredQuota !== undefined && error.message.includes(`exceeded quota: ${ignoredQuota}`);
+          return POLICY_REFUSAL.test(error.message) && !ignored
             ? `pods of ${object} would be ${refusalText(error.message)}`
             : undefined;
         }
