@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { decodeRelease, releaseObjects, releaseSecretName } from '../../src/core/helm/release.ts';
+import { decodeStoredRelease } from '../../src/core/helm/records.ts';
+import { releaseObjects, releaseSecretName } from '../../src/core/helm/release.ts';
 
 /** What the API server sends for Helm's `release` key: base64 of Helm's base64 of gzipped JSON. */
 function stored(release: object, gzip = true): string {
@@ -38,8 +39,8 @@ const release = {
 
 describe('Helm release records', () => {
   it('decodes the stored release, gzipped or not', () => {
-    assert.deepEqual(decodeRelease(stored(release)), release);
-    assert.deepEqual(decodeRelease(stored(release, false)), release);
+    assert.deepEqual(decodeStoredRelease(stored(release)), release);
+    assert.deepEqual(decodeStoredRelease(stored(release, false)), release);
   });
 
   it('lists every object: CRDs from crds/, the manifest with namespaces as written, and hooks', () => {

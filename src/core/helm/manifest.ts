@@ -1,7 +1,7 @@
-import { gunzipSync } from 'node:zlib';
 import { loadAll } from 'js-yaml';
 import { failure } from '../errors.ts';
 import type { KubeObject } from '../kube/objects.ts';
+import { type StoredRelease, decodeStoredRelease } from './records.ts';
 
 /** One object a release's manifest declares. */
 export interface ManifestObject {
@@ -23,17 +23,6 @@ export interface ReleaseContent {
   objects: ManifestObject[];
 }
 
-interface StoredRelease {
-  name?: string;
-  namespace?: string;
-  version?: number;
-  info?: { status?: string };
-  chart?: { metadata?: { name?: string; version?: string } };
-  manifest?: string;
-}
-
-const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
-
 /** The newest revision among a release's records (Secrets labelled owner=helm,name=RELEASE). */
 export function newestRecord(records: readonly KubeObject[]): KubeObject | undefined {
   const revision = (r: KubeObject) => Number(r.metadata.labels?.version) || 0;
@@ -50,9 +39,7 @@ export function decodeReleaseRecord(secret: KubeObject): ReleaseContent {
   if (!data) throw failure(`${where} has no release data`);
   let stored: StoredRelease;
   try {
-    const payload = Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64');
-    const json = payload.subarray(0, 2).equals(GZIP_MAGIC) ? gunzipSync(payload) : payload;
-    stored = JSON.parse(json.toString('utf8')) as StoredRelease;
+    stored = decodeStoredRelease(data);
   } catch (error) {
     throw failure(`${where} cannot be decoded: ${(error as Error).message}`, { cause: error });
   }

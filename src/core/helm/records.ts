@@ -52,13 +52,26 @@ export interface ReleasePayload {
   config: Record<string, unknown>;
 }
 
-interface StoredRelease {
+/** The fields of Helm's stored release (storage driver "secret", release v1) that mimt reads. */
+export interface StoredRelease {
   name?: string;
   namespace?: string;
   version?: number;
   info?: { status?: string };
-  chart?: { metadata?: { name?: string; version?: string } };
+  chart?: { metadata?: { name?: string; version?: string }; files?: { name?: string; data?: string }[] };
   config?: Record<string, unknown> | null;
+  manifest?: string;
+  hooks?: { manifest?: string; events?: string[] }[];
+}
+
+/**
+ * The release Helm stored in a Secret's `release` key: base64 (the Secret's own encoding), then
+ * Helm's base64, then gzip (older Helm wrote plain JSON). The one decoder of release records.
+ */
+export function decodeStoredRelease(data: string): StoredRelease {
+  const inner = Buffer.from(Buffer.from(data, 'base64').toString('latin1'), 'base64');
+  const json = inner[0] === 0x1f && inner[1] === 0x8b ? gunzipSync(inner) : inner;
+  return JSON.parse(json.toString('utf8')) as StoredRelease;
 }
 
 /**
@@ -69,9 +82,7 @@ export function decodeRelease(secret: KubeObject): ReleasePayload | undefined {
   const data = (secret as { data?: Record<string, string> }).data?.release;
   if (!data) return undefined;
   try {
-    const stored = Buffer.from(Buffer.from(data, 'base64').toString('latin1'), 'base64');
-    const json = stored[0] === 0x1f && stored[1] === 0x8b ? gunzipSync(stored) : stored;
-    const release = JSON.parse(json.toString('utf8')) as StoredRelease;
+    const release = decodeStoredRelease(data);
     const labels = secret.metadata.labels ?? {};
     return {
       name: release.name ?? labels.name ?? '',

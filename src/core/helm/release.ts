@@ -1,10 +1,9 @@
-import { gunzipSync } from 'node:zlib';
 import { loadAll } from 'js-yaml';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { getOptional } from '../kube/read.ts';
 import { objectPath } from '../kube/resources.ts';
-import type { ReleaseRecord } from './records.ts';
+import { type ReleaseRecord, type StoredRelease, decodeStoredRelease } from './records.ts';
 
 /** One object a Helm release made or would make, as its stored manifest names it. */
 export interface ReleaseObject {
@@ -18,23 +17,6 @@ export interface ReleaseObject {
   /** For hooks: when they run (pre-install, …) and when Helm deletes them (hook-succeeded, …). */
   hookEvents?: string[];
   hookDeletePolicies?: string[];
-}
-
-/** The fields of Helm's stored release (storage driver "secret", release v1) that mimt reads. */
-interface StoredRelease {
-  manifest?: string;
-  hooks?: { manifest?: string; events?: string[] }[];
-  chart?: { files?: { name?: string; data?: string }[] };
-}
-
-/**
- * The release Helm stored in a Secret's `release` key: base64 (the Secret's own encoding, undone
- * by the API server's JSON only once), then base64 again, then gzip (older Helm wrote plain JSON).
- */
-export function decodeRelease(data: string): StoredRelease {
-  const inner = Buffer.from(Buffer.from(data, 'base64').toString('latin1'), 'base64');
-  const json = inner[0] === 0x1f && inner[1] === 0x8b ? gunzipSync(inner) : inner;
-  return JSON.parse(json.toString('utf8')) as StoredRelease;
 }
 
 type Doc = {
@@ -102,5 +84,5 @@ export async function readReleaseObjects(
     objectPath('Secret', record.namespace, releaseSecretName(record)),
   );
   const data = secret?.data?.release;
-  return data === undefined ? undefined : releaseObjects(decodeRelease(data));
+  return data === undefined ? undefined : releaseObjects(decodeStoredRelease(data));
 }
