@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clusterEnv, helm, uniqueName } from '../support/cluster.ts';
 import { plugin, run } from '../support/run.ts';
-import { EXAMPLE_CHART, deleteNamespaces } from '../support/tenants.ts';
+import { EXAMPLE_CHART, chartCopy, deleteNamespaces } from '../support/tenants.ts';
 
 const mimt = (args: string[]) => run(plugin('kubectl-mimt'), args, { env: clusterEnv(), timeoutMs: 300_000 });
 
 /** The example chart under a name of its own, so the upgrade touches this test's tenants only. */
 function chart(name: string, version: string, values: Record<string, string> = {}): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mimt-bulk-')), name);
-  cpSync(EXAMPLE_CHART, dir, { recursive: true });
-  const chartFile = path.join(dir, 'Chart.yaml');
-  writeFileSync(
-    chartFile,
-    readFileSync(chartFile, 'utf8')
-      .replace(/^name: .*$/m, `name: ${name}`)
-      .replace(/^version: .*$/m, `version: ${version}`),
-  );
+  const dir = chartCopy(EXAMPLE_CHART, name, version);
   const valuesFile = path.join(dir, 'values.yaml');
   let text = readFileSync(valuesFile, 'utf8');
   for (const [key, value] of Object.entries(values))

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLUSTER_BIN, CLUSTER_DIR, uniqueName, waitFor } from '../support/cluster.ts';
 import { ROOT, cleanEnv, plugin, run } from '../support/run.ts';
-import { EXAMPLE_CHART } from '../support/tenants.ts';
+import { EXAMPLE_CHART, chartCopy } from '../support/tenants.ts';
 
 /** The three clusters `make fleet-up` starts (test/cluster/fleet.sh), and their hub. */
 const FLEET_KUBECONFIG = path.join(CLUSTER_DIR, 'fleet.kubeconfig');
@@ -24,15 +24,7 @@ const kubectl = async (context: string, args: string[], input?: string) => {
 
 /** The example chart under a name of its own; `extra` adds a ConfigMap the first version lacks. */
 function chart(name: string, version: string, extra = false): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mimt-fleet-')), name);
-  cpSync(EXAMPLE_CHART, dir, { recursive: true });
-  const chartFile = path.join(dir, 'Chart.yaml');
-  writeFileSync(
-    chartFile,
-    readFileSync(chartFile, 'utf8')
-      .replace(/^name: .*$/m, `name: ${name}`)
-      .replace(/^version: .*$/m, `version: ${version}`),
-  );
+  const dir = chartCopy(EXAMPLE_CHART, name, version);
   if (extra) {
     writeFileSync(
       path.join(dir, 'templates', 'extra.yaml'),

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clusterEnv, helm, kubectl, kubectlJson, uniqueName, waitFor } from '../support/cluster.ts';
 import { ROOT, plugin, run } from '../support/run.ts';
-import { EXAMPLE_CHART, deleteNamespaces } from '../support/tenants.ts';
+import { EXAMPLE_CHART, chartCopy, deleteNamespaces } from '../support/tenants.ts';
 
 const mimt = (args: string[]) => run(plugin('kubectl-mimt'), args, { env: clusterEnv(), timeoutMs: 300_000 });
 const WORKER_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'worker');
@@ -13,18 +11,7 @@ const WORKER_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'worker');
 const HPA_SYNC_MS = 15_000;
 
 /** The worker chart under a name and version of its own, so that install --all touches this test's tenant only. */
-function workerChart(name: string, version: string): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mimt-lifecycle-')), name);
-  cpSync(WORKER_CHART, dir, { recursive: true });
-  const file = path.join(dir, 'Chart.yaml');
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8')
-      .replace(/^name: .*$/m, `name: ${name}`)
-      .replace(/^version: .*$/m, `version: ${version}`),
-  );
-  return dir;
-}
+const workerChart = (name: string, version: string): string => chartCopy(WORKER_CHART, name, version);
 
 interface K8sObject {
   metadata: { name: string; annotations?: Record<string, string> };

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { apply, helm, kubectl } from './cluster.ts';
 import { ROOT } from './run.ts';
@@ -36,3 +38,20 @@ export async function deleteNamespaces(names: string[]): Promise<void> {
 /** Test charts shaped like public ones (test/fixtures/charts): pods without securityContext and more. */
 export const SHOP_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'shop');
 export const OPERATOR_CHART = path.join(ROOT, 'test', 'fixtures', 'charts', 'operator');
+
+/**
+ * A copy of a chart under a name and version of its own, so that `install --all` on that name
+ * touches one test's tenants only.
+ */
+export function chartCopy(from: string, name: string, version: string): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mimt-chart-')), name);
+  cpSync(from, dir, { recursive: true });
+  const file = path.join(dir, 'Chart.yaml');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace(/^name: .*$/m, `name: ${name}`)
+      .replace(/^version: .*$/m, `version: ${version}`),
+  );
+  return dir;
+}
