@@ -200,7 +200,7 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       [shop, SHOP_CHART],
       [operator, OPERATOR_CHART],
     ] as const) {
-      const installed = await mimt(['install', name, '--chart', chart]);
+      const installed = await mimt(['install', name, '--chart', chart, '--allow-cluster-access']);
       assert.equal(installed.exitCode, 0, installed.stderr);
     }
     const resources = async (name: string) => {
@@ -254,11 +254,66 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     );
   });
 
+  it('refuses, before any change, a chart granting cluster-wide Secret access: always under strict, without the flag under standard', async () => {
+    const name = tenant('realcharts-cra');
+    const clusterRole = () =>
+      run(path.join(CLUSTER_BIN, 'kubectl'), ['get', 'clusterrole', `${name}-operator`], { env: clusterEnv() });
+    for (const profile of ['strict', 'standard']) {
+      const result = await mimt(['install', name, '--chart', OPERATOR_CHART, '--profile', profile]);
+      assert.equal(result.exitCode, 1, result.stderr);
+      assert.doesNotMatch(result.stderr, /helm upgrade --install|namespace .*: creating/);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.fixtures.mimt.test, ` +
+            `ClusterRole ${name}-operator, ClusterRoleBinding ${name}-operator$`,
+          'm',
+        ),
+      );
+      const line = result.stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
+      assert.equal(
+        line,
+        `error: install of tenant "${name}" refused: the chart would give the tenant rights outside its namespace, ` +
+          `which profile ${profile} does not allow${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ` +
+          `ClusterRoleBinding ${name}-operator gives ServiceAccount ${name}/${name}-operator ClusterRole ${name}-operator ` +
+          'in every namespace: get, list, watch secrets; get, list, watch, update gadgets.fixtures.mimt.test',
+      );
+      assert.ok(await namespaceGone(name), `no namespace left under ${profile}`);
+      assert.match((await clusterRole()).stderr, /not found/);
+    }
+    // The chart's own switch for its cluster-wide RBAC is the way out the hint names.
+    const without = await mimt([
+      'install',
+      name,
+      '--chart',
+      OPERATOR_CHART,
+      '--profile',
+      'strict',
+      '--set',
+      'rbac.create=false',
+    ]);
+    // Past the cluster check, the CRD alone is listed and the pods' pre-flight speaks: no securityContext.
+    assert.match(
+      without.stderr,
+      /^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.fixtures.mimt.test$/m,
+    );
+    assert.match(without.stderr, /the chart's pods would not be admitted under profile strict/);
+  });
+
   it("audits a chart whose ClusterRoleBinding lets the tenant read every namespace's Secrets", async () => {
     const name = tenant('realcharts-rbac');
     clusterObjects.push(`clusterrole/${name}-operator`, `clusterrolebinding/${name}-operator`);
-    const installed = await mimt(['install', name, '--chart', OPERATOR_CHART]);
+    const installed = await mimt(['install', name, '--chart', OPERATOR_CHART, '--allow-cluster-access']);
     assert.equal(installed.exitCode, 0, installed.stderr);
+    assert.match(
+      installed.stderr,
+      new RegExp(
+        `^pre-flight: allowed by --allow-cluster-access, the tenant gets rights outside its namespace: ` +
+          `ClusterRoleBinding ${name}-operator gives ServiceAccount ${name}/${name}-operator ClusterRole ${name}-operator ` +
+          'in every namespace: get, list, watch secrets; get, list, watch, update gadgets.fixtures.mimt.test$',
+        'm',
+      ),
+    );
     // What the finding is about: the API server lets the tenant's pods read another namespace's Secrets.
     const canI = await run(
       path.join(CLUSTER_BIN, 'kubectl'),

@@ -52,7 +52,7 @@ describe('install', () => {
     assert.deepEqual(api.writes(), []);
     assert.deepEqual(helm.calls(), [
       ['show', 'chart', './webapp'],
-      ['template', 'acme', './webapp', '--namespace', 'acme'],
+      ['template', 'acme', './webapp', '--namespace', 'acme', '--include-crds'],
     ]);
   });
 
@@ -131,7 +131,7 @@ describe('install', () => {
     // The pre-flight: the chart rendered, then its one pod template offered to the API server as a dry run.
     assert.deepEqual(helm.calls(), [
       ['show', 'chart', './webapp'],
-      ['template', 'acme', './webapp', '--namespace', 'acme'],
+      ['template', 'acme', './webapp', '--namespace', 'acme', '--include-crds'],
       ['upgrade', '--install', 'acme', './webapp', '--namespace', 'acme', '--timeout', '300s'],
     ]);
     const dryRuns = api.made({ method: 'POST', path: '/api/v1/namespaces/acme/pods' });
@@ -247,6 +247,139 @@ describe('install: the pre-flight and the lock', () => {
     assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme', 'upgrade --install']);
   });
 
+  /** A chart shaped like a public operator's: a CRD, and cluster-wide read of Secrets for its ServiceAccount. */
+  const operatorChart: HelmAnswers = {
+    template: {
+      stdout: [
+        webappTemplate(),
+        '---',
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: {name: gadgets.example.test}',
+        'spec: {group: example.test, scope: Namespaced, names: {kind: Gadget, plural: gadgets}}',
+        '---',
+        'apiVersion: scheduling.k8s.io/v1',
+        'kind: PriorityClass',
+        'metadata: {name: acme-high}',
+        'value: 1000',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        'metadata: {name: acme-operator}',
+        'rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list, watch]}]',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRoleBinding',
+        'metadata: {name: acme-operator}',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: acme-operator}',
+        'subjects: [{kind: ServiceAccount, name: web, namespace: acme}]',
+        '',
+      ].join('\n'),
+    },
+  };
+  const GRANT =
+    'ClusterRoleBinding acme-operator gives ServiceAccount acme/web ClusterRole acme-operator in every namespace: ' +
+    'get, list, watch secrets';
+
+  it('refuses under strict, before any change, a chart that grants the tenant rights in every namespace', async () => {
+    const { result, api, helm } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict'],
+      [],
+      operatorChart,
+    );
+    assert.equal(result.exitCode, 1);
+    assert.equal(
+      errorLine(result.stderr),
+      `error: install of tenant "acme" refused: the chart would give the tenant rights outside its namespace, ` +
+        `which profile strict does not allow: ${GRANT}`,
+    );
+    assert.match(result.stderr, /--profile standard with --allow-cluster-access; nothing was changed\n$/);
+    assert.match(
+      result.stderr,
+      /^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.example.test, PriorityClass acme-high, ClusterRole acme-operator, ClusterRoleBinding acme-operator$/m,
+    );
+    assert.deepEqual(api.writes(), []);
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+  });
+
+  it('refuses the same chart under standard unless --allow-cluster-access, and with it says what it grants', async () => {
+    const refused = await run('install', ['acme', '--chart', './webapp'], [], operatorChart);
+    assert.equal(refused.result.exitCode, 1);
+    assert.equal(
+      errorLine(refused.result.stderr),
+      `error: install of tenant "acme" refused: the chart would give the tenant rights outside its namespace, ` +
+        `which profile standard does not allow without --allow-cluster-access: ${GRANT}`,
+    );
+    assert.deepEqual(refused.api.writes(), []);
+
+    const allowed = await run('install', ['acme', '--chart', './webapp', '--allow-cluster-access'], [], operatorChart);
+    assert.equal(allowed.result.exitCode, 0, allowed.result.stderr);
+    assert.match(
+      allowed.result.stderr,
+      new RegExp(
+        `^pre-flight: allowed by --allow-cluster-access, the tenant gets rights outside its namespace: ${GRANT}$`,
+        'm',
+      ),
+    );
+    assert.deepEqual(helmVerbs(allowed.helm), ['show chart', 'template acme', 'upgrade --install']);
+  });
+
+  it('names the rules of a ClusterRole the cluster already has, and a RoleBinding in another namespace', async () => {
+    const chart: HelmAnswers = {
+      template: {
+        stdout: [
+          webappTemplate(),
+          '---',
+          'apiVersion: rbac.authorization.k8s.io/v1',
+          'kind: RoleBinding',
+          'metadata: {name: peek, namespace: billing}',
+          'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}',
+          'subjects: [{kind: Group, name: "system:serviceaccounts:acme"}]',
+          '',
+        ].join('\n'),
+      },
+    };
+    const view: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'view' },
+      rules: [{ apiGroups: [''], resources: ['pods', 'configmaps'], verbs: ['get', 'list'] }],
+    };
+    const { result, api } = await run('install', ['acme', '--chart', './webapp'], [view], chart);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /^pre-flight: objects in other namespaces: RoleBinding billing\/peek$/m);
+    assert.match(
+      errorLine(result.stderr) ?? '',
+      /: RoleBinding billing\/peek gives Group system:serviceaccounts:acme ClusterRole view in namespace billing: get, list pods, configmaps$/,
+    );
+    assert.deepEqual(api.writes(), []);
+  });
+
+  it('lists cluster-scoped objects that grant the tenant nothing, and installs', async () => {
+    const chart: HelmAnswers = {
+      template: {
+        stdout: `${webappTemplate()}---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: acme-high}\nvalue: 1000\n`,
+      },
+    };
+    const { result } = await run('install', ['acme', '--chart', './webapp', '--profile', 'strict'], [], chart);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /^pre-flight: cluster-scoped objects of the chart: PriorityClass acme-high$/m);
+  });
+
+  it('--allow-cluster-access goes with profile standard only, refused before any request', async () => {
+    for (const profile of ['strict', 'none']) {
+      const { result, api } = await run(
+        'install',
+        ['acme', '--chart', './webapp', '--profile', profile, '--allow-cluster-access'],
+        [],
+      );
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(errorLine(result.stderr) ?? '', /^error: --allow-cluster-access (does not go with|goes with)/);
+      assert.equal(api.requests.length, 0);
+    }
+  });
+
   it('a refused upgrade of a tenant puts its record and policy back, and leaves its release alone', async () => {
     const api = await FakeApi.start(tenant('acme'));
     const state = () => ({
@@ -299,12 +432,12 @@ describe('install: the pre-flight and the lock', () => {
       `error: install of tenant "acme" failed: another install of tenant "acme" is running: pid 4242 on build-7, since ${acquired}`,
     );
     assert.match(result.stderr, /^wait for it to finish, then run again; .*; nothing was changed$/m);
-    // The one write is the create that found the lock taken; helm only described the chart.
+    // The one write is the create that found the lock taken; helm only described and rendered the chart.
     assert.deepEqual(
       api.writes().map((r) => `${r.method} ${r.path}`),
       ['POST /apis/coordination.k8s.io/v1/namespaces/acme/leases'],
     );
-    assert.deepEqual(helmVerbs(helm), ['show chart']);
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
     // The holder's lease stays as it was.
     assert.deepEqual(api.get('Lease', 'acme', 'mimt-install')?.spec, lease.spec);
   });

@@ -8,6 +8,7 @@ import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../hel
 import type { KubeClient } from '../kube/client.ts';
 import { type KubeObject, annotationsOf, labelsOf } from '../kube/objects.ts';
 import { isConflict } from '../kube/read.ts';
+import { ResourceFinder } from '../kube/discovery.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
@@ -19,6 +20,7 @@ import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespa
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
 import { podRefusals, podTemplates } from './preflight.ts';
+import { type ChartReach, chartReach } from './reach.ts';
 import { GUARD_NAME, readWorkloads, suspendNamespace } from './suspend.ts';
 
 export interface InstallRequest {
@@ -34,6 +36,8 @@ export interface InstallRequest {
   dryRun: boolean;
   /** Bulk upgrades: keep each tenant's own values (the chart's new defaults, then the last release's values). */
   reuseValues?: boolean;
+  /** Lets a standard-profile chart give the tenant's identities rights outside its namespace. */
+  allowClusterAccess?: boolean;
 }
 
 export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'planned';
@@ -108,7 +112,15 @@ async function currentRelease(
 /** The chart rendered with the request's values, hooks included, as `helm template` prints it. */
 async function render(deps: InstallDeps, request: InstallRequest): Promise<string> {
   if (!request.reuseValues) {
-    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, ...helmValueArgs(request)];
+    const args = [
+      'template',
+      request.tenant,
+      request.chart,
+      '--namespace',
+      request.tenant,
+      '--include-crds',
+      ...helmValueArgs(request),
+    ];
     return (await deps.helm.run(args)).stdout;
   }
   // helm template cannot reuse a release's values: they are handed over as a values file instead.
@@ -117,7 +129,8 @@ async function render(deps: InstallDeps, request: InstallRequest): Promise<strin
     const file = path.join(dir, 'values.yaml');
     const values = await deps.helm.run(['get', 'values', request.tenant, '--namespace', request.tenant, '-o', 'yaml']);
     writeFileSync(file, values.stdout, { mode: 0o600 });
-    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--values', file];
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--include-crds'];
+    args.push('--values', file);
     return (await deps.helm.run([...args, ...(request.version ? ['--version', request.version] : [])])).stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -138,6 +151,38 @@ function preflightHint(request: InstallRequest): string {
   return (
     `set the pods' securityContext through the chart's values (-f values.yaml; the chart's README names the keys; ` +
     `${values}), raise the quota with --quota if it refused them, or install with ${other}`
+  );
+}
+
+/**
+ * Says what the chart would make outside the namespace, and refuses, before any change, rights it
+ * would give the tenant's own identities there: never under strict, only with --allow-cluster-access
+ * under standard, and said plainly under none, which isolates nothing anyway.
+ */
+function checkReach(request: InstallRequest, reach: ChartReach, progress: (line: string) => void): void {
+  if (reach.cluster.length) progress(`pre-flight: cluster-scoped objects of the chart: ${reach.cluster.join(', ')}`);
+  if (reach.elsewhere.length) progress(`pre-flight: objects in other namespaces: ${reach.elsewhere.join(', ')}`);
+  if (reach.unknown.length) {
+    progress(`pre-flight: objects of kinds the API server does not serve (scope unknown): ${reach.unknown.join(', ')}`);
+  }
+  if (!reach.grants.length) return;
+  const granted = reach.grants.map((g) => `${g.object} gives ${g.grants}`).join('; ');
+  const { profile } = request.settings;
+  if (profile === 'none' || (profile === 'standard' && request.allowClusterAccess)) {
+    const why = profile === 'none' ? 'profile none' : '--allow-cluster-access';
+    progress(`pre-flight: allowed by ${why}, the tenant gets rights outside its namespace: ${granted}`);
+    return;
+  }
+  const off = "turn them off through the chart's values (its README names the key, often rbac.create=false)";
+  throw failure(
+    `install of tenant "${request.tenant}" refused: the chart would give the tenant rights outside its namespace, ` +
+      `which profile ${profile} does not allow${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ${granted}`,
+    {
+      hint:
+        profile === 'strict'
+          ? `${off}, or install under --profile standard with --allow-cluster-access; nothing was changed`
+          : `${off}, or, if this tenant may hold them, install again with --allow-cluster-access; nothing was changed`,
+    },
   );
 }
 
@@ -268,6 +313,13 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
   }
   if (request.dryRun) return plan(deps, request, chart);
+  // Rendered before any change: what the chart would grant outside the namespace is refused with nothing done.
+  const manifest = await render(deps, request);
+  checkReach(
+    request,
+    await chartReach(client, new ResourceFinder(client), manifest, name, request.settings.owner),
+    progress,
+  );
 
   const fingerprint = installFingerprint({
     chart: request.chart,
@@ -338,7 +390,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
     stopped.throwIfAborted();
     // Before Helm changes anything: would the tenant's own policy admit the chart's pods at all?
-    const templates = podTemplates(await render(deps, request));
+    const templates = podTemplates(manifest);
     // A suspended tenant's zero-pod quota refuses every pod by design: it says nothing of the chart.
     const refused = await podRefusals(client, name, templates, suspended ? GUARD_NAME : undefined);
     if (refused.length) {
