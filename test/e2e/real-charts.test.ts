@@ -85,6 +85,27 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     assert.match(row, /\sDegraded \(FailedCreate\)\s+0\/0\s/);
   });
 
+  it('audits a tenant whose own Pod Security keeps its Deployment from running: blocked-workload, high', async () => {
+    const name = await rejectedTenant('realcharts-blk');
+    for (const args of [[name], ['-A']]) {
+      const finding = await waitFor('the blocked workload in the audit', async () => {
+        const audit = await mimt(['policy', 'audit', ...args, '-o', 'json']);
+        const items = (
+          JSON.parse(audit.stdout) as {
+            items: { tenant: string; rule: string; severity: string; object: string; message: string }[];
+          }
+        ).items;
+        return items.find((f) => f.tenant === name && f.rule === 'blocked-workload');
+      });
+      assert.equal(finding.severity, 'high');
+      assert.equal(finding.object, `Deployment/${name}-shop`);
+      assert.match(
+        finding.message,
+        /^0\/1 ready: pods are rejected by Pod Security "restricted": allowPrivilegeEscalation != false/,
+      );
+    }
+  });
+
   it('does not call a tenant Ready while its StatefulSet pod cannot be scheduled, and says why', async () => {
     const name = tenant('realcharts-pvc');
     const installed = await mimt(['install', name, '--chart', SHOP_CHART]);
