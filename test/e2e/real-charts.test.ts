@@ -106,6 +106,35 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     }
   });
 
+  it('install --dry-run reports the pre-flight: pods asked of the API server in an existing namespace, not in a new one', async () => {
+    const fresh = tenant('realcharts-dry');
+    const planned = await mimt(['install', fresh, '--chart', OPERATOR_CHART, '--profile', 'strict', '--dry-run']);
+    assert.equal(planned.exitCode, 1, planned.stderr);
+    assert.match(planned.stdout, new RegExp(`^    pods not checked: namespace ${fresh} does not exist yet`, 'm'));
+    assert.match(
+      planned.stdout,
+      /\n  refused, before any change:\n    the chart would give the tenant rights outside its namespace, which profile strict does not allow: /,
+    );
+    assert.ok(await namespaceGone(fresh));
+
+    const name = await rejectedTenant('realcharts-dry2');
+    const again = await mimt(['install', name, ...quick, '--set', 'migrations.enabled=false', '--dry-run']);
+    assert.equal(again.exitCode, 1, again.stderr);
+    assert.match(
+      again.stdout,
+      /^    pods of 2 of 2 pod templates refused by the namespace's policy \(profile standard\)$/m,
+    );
+    assert.match(
+      again.stdout,
+      new RegExp(
+        `^    the chart's pods would not be admitted: pods of Deployment ${name}-shop would be rejected by Pod Security "restricted": `,
+        'm',
+      ),
+    );
+    const history = await kubectl(['get', 'secrets', '-n', name, '-l', 'owner=helm', '-o', 'name']);
+    assert.equal(history.stdout.trim().split('\n').length, 1, 'still one release revision');
+  });
+
   it('does not call a tenant Ready while its StatefulSet pod cannot be scheduled, and says why', async () => {
     const name = tenant('realcharts-pvc');
     const installed = await mimt(['install', name, '--chart', SHOP_CHART]);

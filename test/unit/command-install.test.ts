@@ -46,6 +46,11 @@ describe('install', () => {
         '  helm upgrade --install acme webapp 1.2.0:',
         '    Service/web',
         '    Deployment/web',
+        '  pre-flight:',
+        '    pods not checked: namespace acme does not exist yet, and a dry-run create of it stores nothing, so the ' +
+          'API server cannot be asked about pods in it; the install asks it about the 1 pod templates ' +
+          '(Pod Security "baseline", the quota and the LimitRange of profile standard) once the namespace and its ' +
+          'policy exist, before Helm runs',
         '',
       ].join('\n'),
     );
@@ -378,6 +383,69 @@ describe('install: the pre-flight and the lock', () => {
       assert.match(errorLine(result.stderr) ?? '', /^error: --allow-cluster-access (does not go with|goes with)/);
       assert.equal(api.requests.length, 0);
     }
+  });
+
+  it('--dry-run of an existing tenant asks the API server about its pods there, and exits 1 on a refusal', async () => {
+    const strictAcme = tenant('acme', {
+      profile: 'strict',
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
+    const { result, api, helm } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict', '--dry-run'],
+      strictAcme,
+      rootChart,
+    );
+    assert.equal(result.exitCode, 1, result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.match(lines[0] ?? '', /an install would be refused by its pre-flight \(below\); without that it would$/);
+    assert.deepEqual(lines.slice(lines.indexOf('  pre-flight:')), [
+      '  pre-flight:',
+      "    pods of 1 of 1 pod templates refused by the namespace's policy (profile strict)",
+      '  refused, before any change:',
+      `    the chart's pods would not be admitted: ${REFUSAL}`,
+      '',
+    ]);
+    // Only dry runs: the pod offered to the API server, nothing stored, helm only rendered.
+    assert.deepEqual(
+      api.writes().map((r) => `${r.method} ${r.path} ${r.query.dryRun}`),
+      ['POST /api/v1/namespaces/acme/pods All'],
+    );
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+  });
+
+  it('--dry-run says when it checks pods against the policy in force, not the one asked for', async () => {
+    const { result } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict', '--dry-run', '-o', 'json'],
+      tenant('acme'),
+    );
+    assert.equal(result.exitCode, 0, result.stderr);
+    const plan = JSON.parse(result.stdout) as { preflight: { found: string[]; refusals: string[] } };
+    assert.deepEqual(plan.preflight, {
+      found: [
+        "the API server admits the pods of all 1 pod templates under the namespace's current policy (profile " +
+          'standard), not yet the requested profile strict, which a dry run does not apply; the install checks again under it',
+      ],
+      refusals: [],
+    });
+  });
+
+  it('--dry-run reports a chart the profile would refuse for its cluster-wide rights, exit 1, nothing changed', async () => {
+    const { result, api } = await run('install', ['acme', '--chart', './webapp', '--dry-run'], [], operatorChart);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `\n  refused, before any change:\n    the chart would give the tenant rights outside its namespace, ` +
+          `which profile standard does not allow without --allow-cluster-access: ${GRANT}\n$`,
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /^    cluster-scoped objects of the chart: CustomResourceDefinition gadgets.example.test, /m,
+    );
+    assert.deepEqual(api.writes(), []);
   });
 
   it('a refused upgrade of a tenant puts its record and policy back, and leaves its release alone', async () => {

@@ -12,8 +12,8 @@ import { ResourceFinder } from '../kube/discovery.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
-import { type PolicySettings, recordSettings } from '../policy/settings.ts';
-import { mimtRecord, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
+import { type PolicySettings, recordSettings, recordedSettings } from '../policy/settings.ts';
+import { mimtRecord, recordedPolicy, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespacePath } from '../tenant/namespace.ts';
@@ -51,7 +51,14 @@ export interface InstallOutcome {
   /** Set when the tenant is suspended: it was installed or upgraded without starting a pod, and stays so. */
   suspendedAt?: string;
   /** With --dry-run: what would be created. */
-  plan?: { namespace: KubeObject; policy: KubeObject[]; manifest: string[] };
+  plan?: {
+    namespace: KubeObject;
+    policy: KubeObject[];
+    manifest: string[];
+    /** What the pre-flight found, and what it would refuse (the install would then change nothing). */
+    preflight: string[];
+    refusals: string[];
+  };
 }
 
 export interface InstallDeps {
@@ -154,39 +161,122 @@ function preflightHint(request: InstallRequest): string {
   );
 }
 
+interface Verdict {
+  /** What the check found, one line each, for the progress lines or a dry run's plan. */
+  lines: string[];
+  refusal?: { message: string; hint: string };
+}
+
 /**
- * Says what the chart would make outside the namespace, and refuses, before any change, rights it
- * would give the tenant's own identities there: never under strict, only with --allow-cluster-access
- * under standard, and said plainly under none, which isolates nothing anyway.
+ * What the chart would make outside the namespace, and whether the profile lets it give the
+ * tenant's own identities rights there: never under strict, only with --allow-cluster-access under
+ * standard, said plainly under none, which isolates nothing anyway.
  */
-function checkReach(request: InstallRequest, reach: ChartReach, progress: (line: string) => void): void {
-  if (reach.cluster.length) progress(`pre-flight: cluster-scoped objects of the chart: ${reach.cluster.join(', ')}`);
-  if (reach.elsewhere.length) progress(`pre-flight: objects in other namespaces: ${reach.elsewhere.join(', ')}`);
-  if (reach.unknown.length) {
-    progress(`pre-flight: objects of kinds the API server does not serve (scope unknown): ${reach.unknown.join(', ')}`);
-  }
-  if (!reach.grants.length) return;
+function reachVerdict(request: InstallRequest, reach: ChartReach): Verdict {
+  const lines = [
+    ...(reach.cluster.length ? [`cluster-scoped objects of the chart: ${reach.cluster.join(', ')}`] : []),
+    ...(reach.elsewhere.length ? [`objects in other namespaces: ${reach.elsewhere.join(', ')}`] : []),
+    ...(reach.unknown.length
+      ? [`objects of kinds the API server does not serve (scope unknown): ${reach.unknown.join(', ')}`]
+      : []),
+  ];
+  if (!reach.grants.length) return { lines };
   const granted = reach.grants.map((g) => `${g.object} gives ${g.grants}`).join('; ');
   const { profile } = request.settings;
   if (profile === 'none' || (profile === 'standard' && request.allowClusterAccess)) {
     const why = profile === 'none' ? 'profile none' : '--allow-cluster-access';
-    progress(`pre-flight: allowed by ${why}, the tenant gets rights outside its namespace: ${granted}`);
-    return;
+    return { lines: [...lines, `allowed by ${why}, the tenant gets rights outside its namespace: ${granted}`] };
   }
   const off = "turn them off through the chart's values (its README names the key, often rbac.create=false)";
-  throw failure(
-    `install of tenant "${request.tenant}" refused: the chart would give the tenant rights outside its namespace, ` +
-      `which profile ${profile} does not allow${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ${granted}`,
-    {
+  return {
+    lines,
+    refusal: {
+      message:
+        `the chart would give the tenant rights outside its namespace, which profile ${profile} does not allow` +
+        `${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ${granted}`,
       hint:
         profile === 'strict'
-          ? `${off}, or install under --profile standard with --allow-cluster-access; nothing was changed`
-          : `${off}, or, if this tenant may hold them, install again with --allow-cluster-access; nothing was changed`,
+          ? `${off}, or install under --profile standard with --allow-cluster-access`
+          : `${off}, or, if this tenant may hold them, install again with --allow-cluster-access`,
     },
-  );
+  };
 }
 
-async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo): Promise<InstallOutcome> {
+/** Says what the chart would make outside the namespace, and refuses, before any change, what the profile does not allow. */
+function checkReach(request: InstallRequest, reach: ChartReach, progress: (line: string) => void): void {
+  const verdict = reachVerdict(request, reach);
+  for (const line of verdict.lines) progress(`pre-flight: ${line}`);
+  if (verdict.refusal) {
+    throw failure(`install of tenant "${request.tenant}" refused: ${verdict.refusal.message}`, {
+      hint: `${verdict.refusal.hint}; nothing was changed`,
+    });
+  }
+}
+
+/**
+ * The pre-flight of a dry run, which creates nothing: the chart's reach, and its pods asked of the
+ * API server in the tenant's namespace when that exists. A new namespace cannot be asked about: a
+ * dry-run create of it stores nothing, so a pod dry run in it finds no namespace.
+ */
+async function dryRunChecks(
+  deps: InstallDeps,
+  request: InstallRequest,
+  manifest: string,
+  existing: KubeObject | undefined,
+): Promise<{ preflight: string[]; refusals: string[] }> {
+  const { client } = deps;
+  const name = request.tenant;
+  const reach = reachVerdict(
+    request,
+    await chartReach(client, new ResourceFinder(client), manifest, name, request.settings.owner),
+  );
+  const templates = podTemplates(manifest);
+  const level = podSecurityLabels(request.settings.profile)['pod-security.kubernetes.io/enforce'];
+  const policy = level
+    ? `Pod Security "${level}", the quota and the LimitRange`
+    : 'no Pod Security, quota or LimitRange';
+  if (!existing) {
+    return {
+      preflight: [
+        ...reach.lines,
+        `pods not checked: namespace ${name} does not exist yet, and a dry-run create of it stores nothing, so the ` +
+          `API server cannot be asked about pods in it; the install asks it about the ${templates.length} pod templates ` +
+          `(${policy} of profile ${request.settings.profile}) once the namespace and its policy exist, before Helm runs`,
+      ],
+      refusals: reach.refusal ? [reach.refusal.message] : [],
+    };
+  }
+  const annotations = annotationsOf(existing);
+  const current = recordedPolicy(annotations).profile;
+  const same =
+    current === request.settings.profile &&
+    recordSettings(recordedSettings(annotations)) === recordSettings(request.settings);
+  const suspended = suspendedAt(annotations);
+  const refused = await podRefusals(client, name, templates, suspended ? GUARD_NAME : undefined);
+  const against = same
+    ? `the namespace's policy (profile ${request.settings.profile})`
+    : `the namespace's current policy (profile ${current ?? 'none recorded'}), not yet the requested ` +
+      `profile ${request.settings.profile}, which a dry run does not apply; the install checks again under it`;
+  return {
+    preflight: [
+      ...reach.lines,
+      refused.length
+        ? `pods of ${refused.length} of ${templates.length} pod templates refused by ${against}`
+        : `the API server admits the pods of all ${templates.length} pod templates under ${against}`,
+    ],
+    refusals: [
+      ...(reach.refusal ? [reach.refusal.message] : []),
+      ...(refused.length ? [`the chart's pods would not be admitted: ${refused.join('; ')}`] : []),
+    ],
+  };
+}
+
+async function plan(
+  deps: InstallDeps,
+  request: InstallRequest,
+  chart: ChartInfo,
+  existing: KubeObject | undefined,
+): Promise<InstallOutcome> {
   const stdout = await render(deps, request);
   return {
     action: 'planned',
@@ -198,6 +288,7 @@ async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo
       namespace: tenantNamespaceObject(request, chart),
       policy: renderPolicy(request.tenant, request.settings),
       manifest: manifestObjects(stdout),
+      ...(await dryRunChecks(deps, request, stdout, existing)),
     },
   };
 }
@@ -312,7 +403,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   if (existing?.metadata.deletionTimestamp) {
     throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
   }
-  if (request.dryRun) return plan(deps, request, chart);
+  if (request.dryRun) return plan(deps, request, chart, existing);
   // Rendered before any change: what the chart would grant outside the namespace is refused with nothing done.
   const manifest = await render(deps, request);
   checkReach(
