@@ -1,3 +1,4 @@
+import { EXIT } from '../core/errors.ts';
 import { Helm } from '../core/helm/cli.ts';
 import { type BulkRequest, bulkUpgrade } from '../core/install/bulk.ts';
 import { type KubePlusRequest, installKubePlusInstance } from '../core/install/kubeplus.ts';
@@ -61,7 +62,14 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
   const outcome = await installTenant(core, options.request);
   if (outcome.action === 'planned') {
     const document = planDocument(outcome);
-    return { type: 'document', document, name: `tenant/${outcome.tenant}`, text: textLines(planText(outcome)) };
+    return {
+      type: 'document',
+      document,
+      name: `tenant/${outcome.tenant}`,
+      text: textLines(planText(outcome)),
+      // The install would be refused: a script running the dry run as a check sees it by the exit code.
+      ...(outcome.plan?.refusals.length ? { exitCode: EXIT.failure } : {}),
+    };
   }
   const tenant = await findTenant(client, outcome.tenant, 'mimt');
   const [view] = viewTenants(await tenantInventory(client, tenant));

@@ -8,12 +8,16 @@ import { API_VERSION } from './document.ts';
 export function planText(outcome: InstallOutcome): string {
   const plan = outcome.plan;
   if (!plan) return '';
+  const refused = plan.refusals.length > 0;
   const lines = [
-    `tenant/${outcome.tenant} (dry run): nothing was changed; an install would`,
+    `tenant/${outcome.tenant} (dry run): nothing was changed; an install would${refused ? ' be refused by its pre-flight (below); without that it would' : ''}`,
     `  create or adopt Namespace/${outcome.namespace}`,
     ...plan.policy.map((o) => `  apply ${o.kind}/${o.metadata.name}`),
     `  helm upgrade --install ${outcome.release} ${outcome.chart.name} ${outcome.chart.version}:`,
     ...plan.manifest.map((o) => `    ${o}`),
+    '  pre-flight:',
+    ...plan.preflight.map((line) => `    ${line}`),
+    ...(refused ? ['  refused, before any change:', ...plan.refusals.map((r) => `    ${r}`)] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -26,6 +30,7 @@ export function planDocument(outcome: InstallOutcome): unknown {
     spec: { namespace: outcome.namespace, release: outcome.release, chart: outcome.chart },
     objects: [outcome.plan?.namespace, ...(outcome.plan?.policy ?? [])],
     manifest: outcome.plan?.manifest ?? [],
+    preflight: { found: outcome.plan?.preflight ?? [], refusals: outcome.plan?.refusals ?? [] },
   };
 }
 

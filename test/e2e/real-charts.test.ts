@@ -85,6 +85,56 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     assert.match(row, /\sDegraded \(FailedCreate\)\s+0\/0\s/);
   });
 
+  it('audits a tenant whose own Pod Security keeps its Deployment from running: blocked-workload, high', async () => {
+    const name = await rejectedTenant('realcharts-blk');
+    for (const args of [[name], ['-A']]) {
+      const finding = await waitFor('the blocked workload in the audit', async () => {
+        const audit = await mimt(['policy', 'audit', ...args, '-o', 'json']);
+        const items = (
+          JSON.parse(audit.stdout) as {
+            items: { tenant: string; rule: string; severity: string; object: string; message: string }[];
+          }
+        ).items;
+        return items.find((f) => f.tenant === name && f.rule === 'blocked-workload');
+      });
+      assert.equal(finding.severity, 'high');
+      assert.equal(finding.object, `Deployment/${name}-shop`);
+      assert.match(
+        finding.message,
+        /^0\/1 ready: pods are rejected by Pod Security "restricted": allowPrivilegeEscalation != false/,
+      );
+    }
+  });
+
+  it('install --dry-run reports the pre-flight: pods asked of the API server in an existing namespace, not in a new one', async () => {
+    const fresh = tenant('realcharts-dry');
+    const planned = await mimt(['install', fresh, '--chart', OPERATOR_CHART, '--profile', 'strict', '--dry-run']);
+    assert.equal(planned.exitCode, 1, planned.stderr);
+    assert.match(planned.stdout, new RegExp(`^    pods not checked: namespace ${fresh} does not exist yet`, 'm'));
+    assert.match(
+      planned.stdout,
+      /\n  refused, before any change:\n    the chart would give the tenant rights outside its namespace, which profile strict does not allow: /,
+    );
+    assert.ok(await namespaceGone(fresh));
+
+    const name = await rejectedTenant('realcharts-dry2');
+    const again = await mimt(['install', name, ...quick, '--set', 'migrations.enabled=false', '--dry-run']);
+    assert.equal(again.exitCode, 1, again.stderr);
+    assert.match(
+      again.stdout,
+      /^    pods of 2 of 2 pod templates refused by the namespace's policy \(profile standard\)$/m,
+    );
+    assert.match(
+      again.stdout,
+      new RegExp(
+        `^    the chart's pods would not be admitted: pods of Deployment ${name}-shop would be rejected by Pod Security "restricted": `,
+        'm',
+      ),
+    );
+    const history = await kubectl(['get', 'secrets', '-n', name, '-l', 'owner=helm', '-o', 'name']);
+    assert.equal(history.stdout.trim().split('\n').length, 1, 'still one release revision');
+  });
+
   it('does not call a tenant Ready while its StatefulSet pod cannot be scheduled, and says why', async () => {
     const name = tenant('realcharts-pvc');
     const installed = await mimt(['install', name, '--chart', SHOP_CHART]);
@@ -200,7 +250,7 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
       [shop, SHOP_CHART],
       [operator, OPERATOR_CHART],
     ] as const) {
-      const installed = await mimt(['install', name, '--chart', chart]);
+      const installed = await mimt(['install', name, '--chart', chart, '--allow-cluster-access']);
       assert.equal(installed.exitCode, 0, installed.stderr);
     }
     const resources = async (name: string) => {
@@ -254,11 +304,66 @@ describe('tenants made from charts shaped like public ones', { timeout: 900_000 
     );
   });
 
+  it('refuses, before any change, a chart granting cluster-wide Secret access: always under strict, without the flag under standard', async () => {
+    const name = tenant('realcharts-cra');
+    const clusterRole = () =>
+      run(path.join(CLUSTER_BIN, 'kubectl'), ['get', 'clusterrole', `${name}-operator`], { env: clusterEnv() });
+    for (const profile of ['strict', 'standard']) {
+      const result = await mimt(['install', name, '--chart', OPERATOR_CHART, '--profile', profile]);
+      assert.equal(result.exitCode, 1, result.stderr);
+      assert.doesNotMatch(result.stderr, /helm upgrade --install|namespace .*: creating/);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.fixtures.mimt.test, ` +
+            `ClusterRole ${name}-operator, ClusterRoleBinding ${name}-operator$`,
+          'm',
+        ),
+      );
+      const line = result.stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
+      assert.equal(
+        line,
+        `error: install of tenant "${name}" refused: the chart would give the tenant rights outside its namespace, ` +
+          `which profile ${profile} does not allow${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ` +
+          `ClusterRoleBinding ${name}-operator gives ServiceAccount ${name}/${name}-operator ClusterRole ${name}-operator ` +
+          'in every namespace: get, list, watch secrets; get, list, watch, update gadgets.fixtures.mimt.test',
+      );
+      assert.ok(await namespaceGone(name), `no namespace left under ${profile}`);
+      assert.match((await clusterRole()).stderr, /not found/);
+    }
+    // The chart's own switch for its cluster-wide RBAC is the way out the hint names.
+    const without = await mimt([
+      'install',
+      name,
+      '--chart',
+      OPERATOR_CHART,
+      '--profile',
+      'strict',
+      '--set',
+      'rbac.create=false',
+    ]);
+    // Past the cluster check, the CRD alone is listed and the pods' pre-flight speaks: no securityContext.
+    assert.match(
+      without.stderr,
+      /^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.fixtures.mimt.test$/m,
+    );
+    assert.match(without.stderr, /the chart's pods would not be admitted under profile strict/);
+  });
+
   it("audits a chart whose ClusterRoleBinding lets the tenant read every namespace's Secrets", async () => {
     const name = tenant('realcharts-rbac');
     clusterObjects.push(`clusterrole/${name}-operator`, `clusterrolebinding/${name}-operator`);
-    const installed = await mimt(['install', name, '--chart', OPERATOR_CHART]);
+    const installed = await mimt(['install', name, '--chart', OPERATOR_CHART, '--allow-cluster-access']);
     assert.equal(installed.exitCode, 0, installed.stderr);
+    assert.match(
+      installed.stderr,
+      new RegExp(
+        `^pre-flight: allowed by --allow-cluster-access, the tenant gets rights outside its namespace: ` +
+          `ClusterRoleBinding ${name}-operator gives ServiceAccount ${name}/${name}-operator ClusterRole ${name}-operator ` +
+          'in every namespace: get, list, watch secrets; get, list, watch, update gadgets.fixtures.mimt.test$',
+        'm',
+      ),
+    );
     // What the finding is about: the API server lets the tenant's pods read another namespace's Secrets.
     const canI = await run(
       path.join(CLUSTER_BIN, 'kubectl'),

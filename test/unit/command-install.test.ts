@@ -46,13 +46,18 @@ describe('install', () => {
         '  helm upgrade --install acme webapp 1.2.0:',
         '    Service/web',
         '    Deployment/web',
+        '  pre-flight:',
+        '    pods not checked: namespace acme does not exist yet, and a dry-run create of it stores nothing, so the ' +
+          'API server cannot be asked about pods in it; the install asks it about the 1 pod templates ' +
+          '(Pod Security "baseline", the quota and the LimitRange of profile standard) once the namespace and its ' +
+          'policy exist, before Helm runs',
         '',
       ].join('\n'),
     );
     assert.deepEqual(api.writes(), []);
     assert.deepEqual(helm.calls(), [
       ['show', 'chart', './webapp'],
-      ['template', 'acme', './webapp', '--namespace', 'acme'],
+      ['template', 'acme', './webapp', '--namespace', 'acme', '--include-crds'],
     ]);
   });
 
@@ -131,7 +136,7 @@ describe('install', () => {
     // The pre-flight: the chart rendered, then its one pod template offered to the API server as a dry run.
     assert.deepEqual(helm.calls(), [
       ['show', 'chart', './webapp'],
-      ['template', 'acme', './webapp', '--namespace', 'acme'],
+      ['template', 'acme', './webapp', '--namespace', 'acme', '--include-crds'],
       ['upgrade', '--install', 'acme', './webapp', '--namespace', 'acme', '--timeout', '300s'],
     ]);
     const dryRuns = api.made({ method: 'POST', path: '/api/v1/namespaces/acme/pods' });
@@ -247,6 +252,202 @@ describe('install: the pre-flight and the lock', () => {
     assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme', 'upgrade --install']);
   });
 
+  /** A chart shaped like a public operator's: a CRD, and cluster-wide read of Secrets for its ServiceAccount. */
+  const operatorChart: HelmAnswers = {
+    template: {
+      stdout: [
+        webappTemplate(),
+        '---',
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: {name: gadgets.example.test}',
+        'spec: {group: example.test, scope: Namespaced, names: {kind: Gadget, plural: gadgets}}',
+        '---',
+        'apiVersion: scheduling.k8s.io/v1',
+        'kind: PriorityClass',
+        'metadata: {name: acme-high}',
+        'value: 1000',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        'metadata: {name: acme-operator}',
+        'rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list, watch]}]',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRoleBinding',
+        'metadata: {name: acme-operator}',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: acme-operator}',
+        'subjects: [{kind: ServiceAccount, name: web, namespace: acme}]',
+        '',
+      ].join('\n'),
+    },
+  };
+  const GRANT =
+    'ClusterRoleBinding acme-operator gives ServiceAccount acme/web ClusterRole acme-operator in every namespace: ' +
+    'get, list, watch secrets';
+
+  it('refuses under strict, before any change, a chart that grants the tenant rights in every namespace', async () => {
+    const { result, api, helm } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict'],
+      [],
+      operatorChart,
+    );
+    assert.equal(result.exitCode, 1);
+    assert.equal(
+      errorLine(result.stderr),
+      `error: install of tenant "acme" refused: the chart would give the tenant rights outside its namespace, ` +
+        `which profile strict does not allow: ${GRANT}`,
+    );
+    assert.match(result.stderr, /--profile standard with --allow-cluster-access; nothing was changed\n$/);
+    assert.match(
+      result.stderr,
+      /^pre-flight: cluster-scoped objects of the chart: CustomResourceDefinition gadgets.example.test, PriorityClass acme-high, ClusterRole acme-operator, ClusterRoleBinding acme-operator$/m,
+    );
+    assert.deepEqual(api.writes(), []);
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+  });
+
+  it('refuses the same chart under standard unless --allow-cluster-access, and with it says what it grants', async () => {
+    const refused = await run('install', ['acme', '--chart', './webapp'], [], operatorChart);
+    assert.equal(refused.result.exitCode, 1);
+    assert.equal(
+      errorLine(refused.result.stderr),
+      `error: install of tenant "acme" refused: the chart would give the tenant rights outside its namespace, ` +
+        `which profile standard does not allow without --allow-cluster-access: ${GRANT}`,
+    );
+    assert.deepEqual(refused.api.writes(), []);
+
+    const allowed = await run('install', ['acme', '--chart', './webapp', '--allow-cluster-access'], [], operatorChart);
+    assert.equal(allowed.result.exitCode, 0, allowed.result.stderr);
+    assert.match(
+      allowed.result.stderr,
+      new RegExp(
+        `^pre-flight: allowed by --allow-cluster-access, the tenant gets rights outside its namespace: ${GRANT}$`,
+        'm',
+      ),
+    );
+    assert.deepEqual(helmVerbs(allowed.helm), ['show chart', 'template acme', 'upgrade --install']);
+  });
+
+  it('names the rules of a ClusterRole the cluster already has, and a RoleBinding in another namespace', async () => {
+    const chart: HelmAnswers = {
+      template: {
+        stdout: [
+          webappTemplate(),
+          '---',
+          'apiVersion: rbac.authorization.k8s.io/v1',
+          'kind: RoleBinding',
+          'metadata: {name: peek, namespace: billing}',
+          'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}',
+          'subjects: [{kind: Group, name: "system:serviceaccounts:acme"}]',
+          '',
+        ].join('\n'),
+      },
+    };
+    const view: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'view' },
+      rules: [{ apiGroups: [''], resources: ['pods', 'configmaps'], verbs: ['get', 'list'] }],
+    };
+    const { result, api } = await run('install', ['acme', '--chart', './webapp'], [view], chart);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /^pre-flight: objects in other namespaces: RoleBinding billing\/peek$/m);
+    assert.match(
+      errorLine(result.stderr) ?? '',
+      /: RoleBinding billing\/peek gives Group system:serviceaccounts:acme ClusterRole view in namespace billing: get, list pods, configmaps$/,
+    );
+    assert.deepEqual(api.writes(), []);
+  });
+
+  it('lists cluster-scoped objects that grant the tenant nothing, and installs', async () => {
+    const chart: HelmAnswers = {
+      template: {
+        stdout: `${webappTemplate()}---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: acme-high}\nvalue: 1000\n`,
+      },
+    };
+    const { result } = await run('install', ['acme', '--chart', './webapp', '--profile', 'strict'], [], chart);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /^pre-flight: cluster-scoped objects of the chart: PriorityClass acme-high$/m);
+  });
+
+  it('--allow-cluster-access goes with profile standard only, refused before any request', async () => {
+    for (const profile of ['strict', 'none']) {
+      const { result, api } = await run(
+        'install',
+        ['acme', '--chart', './webapp', '--profile', profile, '--allow-cluster-access'],
+        [],
+      );
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(errorLine(result.stderr) ?? '', /^error: --allow-cluster-access (does not go with|goes with)/);
+      assert.equal(api.requests.length, 0);
+    }
+  });
+
+  it('--dry-run of an existing tenant asks the API server about its pods there, and exits 1 on a refusal', async () => {
+    const strictAcme = tenant('acme', {
+      profile: 'strict',
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
+    const { result, api, helm } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict', '--dry-run'],
+      strictAcme,
+      rootChart,
+    );
+    assert.equal(result.exitCode, 1, result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.match(lines[0] ?? '', /an install would be refused by its pre-flight \(below\); without that it would$/);
+    assert.deepEqual(lines.slice(lines.indexOf('  pre-flight:')), [
+      '  pre-flight:',
+      "    pods of 1 of 1 pod templates refused by the namespace's policy (profile strict)",
+      '  refused, before any change:',
+      `    the chart's pods would not be admitted: ${REFUSAL}`,
+      '',
+    ]);
+    // Only dry runs: the pod offered to the API server, nothing stored, helm only rendered.
+    assert.deepEqual(
+      api.writes().map((r) => `${r.method} ${r.path} ${r.query.dryRun}`),
+      ['POST /api/v1/namespaces/acme/pods All'],
+    );
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
+  });
+
+  it('--dry-run says when it checks pods against the policy in force, not the one asked for', async () => {
+    const { result } = await run(
+      'install',
+      ['acme', '--chart', './webapp', '--profile', 'strict', '--dry-run', '-o', 'json'],
+      tenant('acme'),
+    );
+    assert.equal(result.exitCode, 0, result.stderr);
+    const plan = JSON.parse(result.stdout) as { preflight: { found: string[]; refusals: string[] } };
+    assert.deepEqual(plan.preflight, {
+      found: [
+        "the API server admits the pods of all 1 pod templates under the namespace's current policy (profile " +
+          'standard), not yet the requested profile strict, which a dry run does not apply; the install checks again under it',
+      ],
+      refusals: [],
+    });
+  });
+
+  it('--dry-run reports a chart the profile would refuse for its cluster-wide rights, exit 1, nothing changed', async () => {
+    const { result, api } = await run('install', ['acme', '--chart', './webapp', '--dry-run'], [], operatorChart);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `\n  refused, before any change:\n    the chart would give the tenant rights outside its namespace, ` +
+          `which profile standard does not allow without --allow-cluster-access: ${GRANT}\n$`,
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /^    cluster-scoped objects of the chart: CustomResourceDefinition gadgets.example.test, /m,
+    );
+    assert.deepEqual(api.writes(), []);
+  });
+
   it('a refused upgrade of a tenant puts its record and policy back, and leaves its release alone', async () => {
     const api = await FakeApi.start(tenant('acme'));
     const state = () => ({
@@ -299,12 +500,12 @@ describe('install: the pre-flight and the lock', () => {
       `error: install of tenant "acme" failed: another install of tenant "acme" is running: pid 4242 on build-7, since ${acquired}`,
     );
     assert.match(result.stderr, /^wait for it to finish, then run again; .*; nothing was changed$/m);
-    // The one write is the create that found the lock taken; helm only described the chart.
+    // The one write is the create that found the lock taken; helm only described and rendered the chart.
     assert.deepEqual(
       api.writes().map((r) => `${r.method} ${r.path}`),
       ['POST /apis/coordination.k8s.io/v1/namespaces/acme/leases'],
     );
-    assert.deepEqual(helmVerbs(helm), ['show chart']);
+    assert.deepEqual(helmVerbs(helm), ['show chart', 'template acme']);
     // The holder's lease stays as it was.
     assert.deepEqual(api.get('Lease', 'acme', 'mimt-install')?.spec, lease.spec);
   });

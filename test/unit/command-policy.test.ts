@@ -7,6 +7,10 @@ import { mimt } from '../support/in-process.ts';
 
 /** `kubectl mimt policy show|apply|diff|audit` from argv to what they print, against the fake API server. */
 
+const PSA_REFUSAL =
+  'pods "web-5d4f8b7c9-x2x9q" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false ' +
+  '(container "app" must set securityContext.allowPrivilegeEscalation=false)';
+
 const rows = (stdout: string): string[][] =>
   stdout
     .trimEnd()
@@ -57,15 +61,16 @@ describe('policy on a tenant installed without its policy', () => {
     assert.equal(api.requests.length, 7);
   });
 
-  it('audit finds what is missing, exit 3 on a high finding, in nine requests', async () => {
+  it('audit finds what is missing, exit 3 on a high finding, in thirteen requests', async () => {
     api.reset();
     const result = await policy('audit', 'acme');
     assert.equal(result.exitCode, 3, result.stderr);
     const found = rows(result.stdout).map((r) => `${r[0]} ${r[2]} ${r[3]}`);
     assert.ok(found.includes('high missing-policy NetworkPolicy/mimt-same-namespace-ingress'), found.join('\n'));
     assert.ok(found.includes('high pod-security Namespace/acme'), found.join('\n'));
-    // The tenant's own lists, and the ClusterRoleBindings and ClusterRoles its identities may hold rights through.
-    assert.equal(api.requests.length, 9);
+    // The tenant's own lists (its four workload kinds too), and the ClusterRoleBindings and ClusterRoles
+    // its identities may hold rights through; no events, since every controller has its pods.
+    assert.equal(api.requests.length, 13);
     for (const kind of ['clusterrolebindings', 'clusterroles']) {
       assert.equal(api.made(`GET /apis/rbac.authorization.k8s.io/v1/${kind}`).length, 1, kind);
     }
@@ -180,7 +185,49 @@ describe('policy audit -A', () => {
     };
     const one = await requests(manyTenants(1));
     assert.deepEqual(await requests(manyTenants(50)), one);
-    assert.equal(one.length, 9);
+    assert.equal(one.length, 13);
+    // With blocked tenants, one list of Warning events more, whatever their number.
+    const blocked = (n: number) =>
+      Array.from({ length: n }, (_, i) => tenant(`b${i}`, { pods: [], replicas: 1, refusal: PSA_REFUSAL }));
+    const few = await requests([...manyTenants(1), ...blocked(1)].flat());
+    assert.deepEqual(await requests([...manyTenants(50), ...blocked(20)].flat()), few);
+    assert.equal(few.length, 14);
+  });
+
+  it("finds a workload the tenant's own policy keeps from running: Pod Security, quota", async () => {
+    const quotaRefusal =
+      'pods "web-5d4f8b7c9-x2x9q" is forbidden: exceeded quota: mimt-quota, requested: pods=1, used: pods=2, limited: pods=2';
+    const api = await FakeApi.start([
+      ...tenant('acme', { pods: [], replicas: 2, refusal: PSA_REFUSAL }),
+      ...tenant('beta', { pods: [{}], replicas: 2, refusal: quotaRefusal }),
+      ...tenant('gamma'),
+    ]);
+    try {
+      const result = await mimt('policy', ['audit', '-A'], { kubeconfig: api.kubeconfig() });
+      assert.equal(result.exitCode, 3, result.stderr);
+      assert.deepEqual(
+        rows(result.stdout).filter((r) => r[2] === 'blocked-workload'),
+        [
+          [
+            'high',
+            'acme',
+            'blocked-workload',
+            'Deployment/web',
+            '0/2 ready: pods are rejected by Pod Security "restricted": allowPrivilegeEscalation != false ' +
+              '(container "app" must set securityContext.allowPrivilegeEscalation=false)',
+          ],
+          [
+            'high',
+            'beta',
+            'blocked-workload',
+            'Deployment/web',
+            '1/2 ready: pods are refused by ResourceQuota mimt-quota, requested: pods=1, used: pods=2, limited: pods=2',
+          ],
+        ],
+      );
+    } finally {
+      await api.close();
+    }
   });
 
   it("finds the rights a tenant's ServiceAccount holds cluster-wide and in another namespace", async () => {
@@ -232,7 +279,7 @@ describe('policy audit -A', () => {
           ],
         ],
       );
-      assert.equal(api.requests.length, 9);
+      assert.equal(api.requests.length, 13);
     } finally {
       await api.close();
     }
@@ -268,15 +315,16 @@ describe('policy as the view user of one tenant', () => {
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(notes(result.stderr).length, 1, result.stderr);
       assert.match(result.stderr, /^No findings in 1 tenant$/m);
-      // In its namespace: the namespace itself, the four policy kinds and the running pods, each once.
+      // In its namespace: the namespace itself, the four policy kinds, the running pods and the four
+      // workload kinds, each once.
       const inAcme = api.made({ path: /\/namespaces\/acme(\/|$)/ }).map((r) => r.path);
-      assert.equal(inAcme.length, 6, inAcme.join('\n'));
-      assert.equal(new Set(inAcme).size, 6);
+      assert.equal(inAcme.length, 10, inAcme.join('\n'));
+      assert.equal(new Set(inAcme).size, 10);
     }
     // audit TENANT asks no list across the cluster but the tenants' and the cluster roles' and bindings'.
     api.reset();
     await mimt('policy', ['audit', 'acme'], { kubeconfig: viewer });
-    assert.equal(api.requests.length, 10);
+    assert.equal(api.requests.length, 14);
   });
 
   it('apply fails before any write, since it may not read all it would change: exit 1, the permission named', async () => {

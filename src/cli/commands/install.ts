@@ -27,6 +27,8 @@ function checkValuesFile(file: string): string {
   return file;
 }
 
+const kebab = (flag: string): string => flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 function checkSet(pair: string): string {
   if (!/^[^=]+=/.test(pair)) throw usageError(`invalid --set "${pair}": expected key=value, e.g. replicaCount=3`);
   return pair;
@@ -72,6 +74,11 @@ export default defineCommand({
     wait: { type: 'boolean', default: false, describe: 'Wait until the release is ready' },
     timeout: { type: 'string', default: '5m', describe: 'How long Helm may take' },
     'dry-run': { type: 'boolean', default: false, describe: 'Print what would be created; change nothing' },
+    'allow-cluster-access': {
+      type: 'boolean',
+      default: false,
+      describe: "Profile standard: let the chart give the tenant's identities rights outside its namespace",
+    },
     all: { type: 'boolean', default: false, describe: 'Upgrade every tenant on the chart named by --chart' },
     kind: { type: 'string', describe: 'Create the tenant as an instance of this KubePlus Kind (-f: its spec)' },
     selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
@@ -88,10 +95,11 @@ export default defineCommand({
     const timeoutMs = parseDuration('timeout', args.timeout);
     if (args.kind) {
       if (positional.length !== 1) throw usageError('--kind needs one tenant name: the name of the KubePlus instance');
-      const excluded = (['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version'] as const).find(
-        (flag) => args[flag],
-      );
-      if (excluded) throw usageError(`--${excluded} does not go with --kind: KubePlus installs the chart of the Kind`);
+      const excluded = (
+        ['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version', 'allowClusterAccess'] as const
+      ).find((flag) => args[flag]);
+      if (excluded)
+        throw usageError(`--${kebab(excluded)} does not go with --kind: KubePlus installs the chart of the Kind`);
       const files = (args.values ?? []).map(checkValuesFile);
       if (files.length > 1) throw usageError('--kind takes one spec file (-f): the instance spec');
       return {
@@ -130,6 +138,7 @@ export default defineCommand({
           wait: args.wait,
           timeoutMs,
           dryRun: args.dryRun,
+          allowClusterAccess: args.allowClusterAccess,
         },
       };
     }
@@ -142,6 +151,14 @@ export default defineCommand({
     }
     if (args.selector) throw usageError('-l/--selector goes with --all');
     if (!chart) throw usageError('--chart is required: a chart directory, a .tgz, repo/name or oci://…');
+    const profile = parseProfile(args.profile);
+    if (args.allowClusterAccess && profile !== 'standard') {
+      throw usageError(
+        profile === 'strict'
+          ? "--allow-cluster-access does not go with --profile strict: strict never lets a tenant's identities act outside its namespace"
+          : '--allow-cluster-access goes with --profile standard: profile none allows cluster access without it',
+      );
+    }
     return {
       mode: 'one',
       request: {
@@ -151,7 +168,7 @@ export default defineCommand({
         valuesFiles: (args.values ?? []).map(checkValuesFile),
         set: (args.set ?? []).map(checkSet),
         settings: {
-          profile: parseProfile(args.profile),
+          profile,
           quota: args.quota ? parseQuota(args.quota) : {},
           limits: args.limits ? parseLimits(args.limits) : {},
           owner: args.owner ? parseOwner(args.owner) : undefined,
@@ -159,6 +176,7 @@ export default defineCommand({
         wait: args.wait,
         timeoutMs,
         dryRun: args.dryRun,
+        allowClusterAccess: args.allowClusterAccess,
       },
     };
   },

@@ -13,6 +13,8 @@ export interface BulkRequest {
   wait: boolean;
   timeoutMs: number;
   dryRun: boolean;
+  /** Passed on to each tenant's install: see InstallRequest. */
+  allowClusterAccess?: boolean;
 }
 
 export type BulkResult = 'upgraded' | 'unchanged' | 'failed' | 'skipped' | 'planned';
@@ -69,6 +71,7 @@ export async function bulkUpgrade(deps: InstallDeps, request: BulkRequest): Prom
                 wait: request.wait,
                 timeoutMs: request.timeoutMs,
                 dryRun: false,
+                allowClusterAccess: request.allowClusterAccess,
               },
             );
             const upgraded = outcome.action === 'unchanged' ? 'unchanged' : 'upgraded';

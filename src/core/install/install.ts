@@ -8,17 +8,19 @@ import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../hel
 import type { KubeClient } from '../kube/client.ts';
 import { type KubeObject, annotationsOf, labelsOf } from '../kube/objects.ts';
 import { isConflict } from '../kube/read.ts';
+import { ResourceFinder } from '../kube/discovery.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { applyPolicyObjects, ownedPolicyObjects } from '../policy/apply.ts';
 import { podSecurityLabels, renderPolicy } from '../policy/profiles.ts';
-import { type PolicySettings, recordSettings } from '../policy/settings.ts';
-import { mimtRecord, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
+import { type PolicySettings, recordSettings, recordedSettings } from '../policy/settings.ts';
+import { mimtRecord, recordedPolicy, suspendedAt, tenantNamespaceMetadata } from '../tenant/contract.ts';
 import { isMimtNamespace } from '../tenant/discover.ts';
 import { workloadProblems } from '../tenant/inventory.ts';
 import { applyNamespace, createNamespace, deleteNamespace, getNamespace, namespacePath } from '../tenant/namespace.ts';
 import { installFingerprint } from './fingerprint.ts';
 import { type InstallLock, acquireInstallLock } from './lock.ts';
 import { podRefusals, podTemplates } from './preflight.ts';
+import { type ChartReach, chartReach } from './reach.ts';
 import { GUARD_NAME, readWorkloads, suspendNamespace } from './suspend.ts';
 
 export interface InstallRequest {
@@ -34,6 +36,8 @@ export interface InstallRequest {
   dryRun: boolean;
   /** Bulk upgrades: keep each tenant's own values (the chart's new defaults, then the last release's values). */
   reuseValues?: boolean;
+  /** Lets a standard-profile chart give the tenant's identities rights outside its namespace. */
+  allowClusterAccess?: boolean;
 }
 
 export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'planned';
@@ -47,7 +51,14 @@ export interface InstallOutcome {
   /** Set when the tenant is suspended: it was installed or upgraded without starting a pod, and stays so. */
   suspendedAt?: string;
   /** With --dry-run: what would be created. */
-  plan?: { namespace: KubeObject; policy: KubeObject[]; manifest: string[] };
+  plan?: {
+    namespace: KubeObject;
+    policy: KubeObject[];
+    manifest: string[];
+    /** What the pre-flight found, and what it would refuse (the install would then change nothing). */
+    preflight: string[];
+    refusals: string[];
+  };
 }
 
 export interface InstallDeps {
@@ -108,7 +119,15 @@ async function currentRelease(
 /** The chart rendered with the request's values, hooks included, as `helm template` prints it. */
 async function render(deps: InstallDeps, request: InstallRequest): Promise<string> {
   if (!request.reuseValues) {
-    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, ...helmValueArgs(request)];
+    const args = [
+      'template',
+      request.tenant,
+      request.chart,
+      '--namespace',
+      request.tenant,
+      '--include-crds',
+      ...helmValueArgs(request),
+    ];
     return (await deps.helm.run(args)).stdout;
   }
   // helm template cannot reuse a release's values: they are handed over as a values file instead.
@@ -117,7 +136,8 @@ async function render(deps: InstallDeps, request: InstallRequest): Promise<strin
     const file = path.join(dir, 'values.yaml');
     const values = await deps.helm.run(['get', 'values', request.tenant, '--namespace', request.tenant, '-o', 'yaml']);
     writeFileSync(file, values.stdout, { mode: 0o600 });
-    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--values', file];
+    const args = ['template', request.tenant, request.chart, '--namespace', request.tenant, '--include-crds'];
+    args.push('--values', file);
     return (await deps.helm.run([...args, ...(request.version ? ['--version', request.version] : [])])).stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -141,7 +161,122 @@ function preflightHint(request: InstallRequest): string {
   );
 }
 
-async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo): Promise<InstallOutcome> {
+interface Verdict {
+  /** What the check found, one line each, for the progress lines or a dry run's plan. */
+  lines: string[];
+  refusal?: { message: string; hint: string };
+}
+
+/**
+ * What the chart would make outside the namespace, and whether the profile lets it give the
+ * tenant's own identities rights there: never under strict, only with --allow-cluster-access under
+ * standard, said plainly under none, which isolates nothing anyway.
+ */
+function reachVerdict(request: InstallRequest, reach: ChartReach): Verdict {
+  const lines = [
+    ...(reach.cluster.length ? [`cluster-scoped objects of the chart: ${reach.cluster.join(', ')}`] : []),
+    ...(reach.elsewhere.length ? [`objects in other namespaces: ${reach.elsewhere.join(', ')}`] : []),
+    ...(reach.unknown.length
+      ? [`objects of kinds the API server does not serve (scope unknown): ${reach.unknown.join(', ')}`]
+      : []),
+  ];
+  if (!reach.grants.length) return { lines };
+  const granted = reach.grants.map((g) => `${g.object} gives ${g.grants}`).join('; ');
+  const { profile } = request.settings;
+  if (profile === 'none' || (profile === 'standard' && request.allowClusterAccess)) {
+    const why = profile === 'none' ? 'profile none' : '--allow-cluster-access';
+    return { lines: [...lines, `allowed by ${why}, the tenant gets rights outside its namespace: ${granted}`] };
+  }
+  const off = "turn them off through the chart's values (its README names the key, often rbac.create=false)";
+  return {
+    lines,
+    refusal: {
+      message:
+        `the chart would give the tenant rights outside its namespace, which profile ${profile} does not allow` +
+        `${profile === 'standard' ? ' without --allow-cluster-access' : ''}: ${granted}`,
+      hint:
+        profile === 'strict'
+          ? `${off}, or install under --profile standard with --allow-cluster-access`
+          : `${off}, or, if this tenant may hold them, install again with --allow-cluster-access`,
+    },
+  };
+}
+
+/** Says what the chart would make outside the namespace, and refuses, before any change, what the profile does not allow. */
+function checkReach(request: InstallRequest, reach: ChartReach, progress: (line: string) => void): void {
+  const verdict = reachVerdict(request, reach);
+  for (const line of verdict.lines) progress(`pre-flight: ${line}`);
+  if (verdict.refusal) {
+    throw failure(`install of tenant "${request.tenant}" refused: ${verdict.refusal.message}`, {
+      hint: `${verdict.refusal.hint}; nothing was changed`,
+    });
+  }
+}
+
+/**
+ * The pre-flight of a dry run, which creates nothing: the chart's reach, and its pods asked of the
+ * API server in the tenant's namespace when that exists. A new namespace cannot be asked about: a
+ * dry-run create of it stores nothing, so a pod dry run in it finds no namespace.
+ */
+async function dryRunChecks(
+  deps: InstallDeps,
+  request: InstallRequest,
+  manifest: string,
+  existing: KubeObject | undefined,
+): Promise<{ preflight: string[]; refusals: string[] }> {
+  const { client } = deps;
+  const name = request.tenant;
+  const reach = reachVerdict(
+    request,
+    await chartReach(client, new ResourceFinder(client), manifest, name, request.settings.owner),
+  );
+  const templates = podTemplates(manifest);
+  const level = podSecurityLabels(request.settings.profile)['pod-security.kubernetes.io/enforce'];
+  const policy = level
+    ? `Pod Security "${level}", the quota and the LimitRange`
+    : 'no Pod Security, quota or LimitRange';
+  if (!existing) {
+    return {
+      preflight: [
+        ...reach.lines,
+        `pods not checked: namespace ${name} does not exist yet, and a dry-run create of it stores nothing, so the ` +
+          `API server cannot be asked about pods in it; the install asks it about the ${templates.length} pod templates ` +
+          `(${policy} of profile ${request.settings.profile}) once the namespace and its policy exist, before Helm runs`,
+      ],
+      refusals: reach.refusal ? [reach.refusal.message] : [],
+    };
+  }
+  const annotations = annotationsOf(existing);
+  const current = recordedPolicy(annotations).profile;
+  const same =
+    current === request.settings.profile &&
+    recordSettings(recordedSettings(annotations)) === recordSettings(request.settings);
+  const suspended = suspendedAt(annotations);
+  const refused = await podRefusals(client, name, templates, suspended ? GUARD_NAME : undefined);
+  const against = same
+    ? `the namespace's policy (profile ${request.settings.profile})`
+    : `the namespace's current policy (profile ${current ?? 'none recorded'}), not yet the requested ` +
+      `profile ${request.settings.profile}, which a dry run does not apply; the install checks again under it`;
+  return {
+    preflight: [
+      ...reach.lines,
+      refused.length
+        ? `pods of ${refused.length} of ${templates.length} pod templates refused by ${against}`
+        : `the API server admits the pods of all ${templates.length} pod templates under ${against}`,
+    ],
+    refusals: [
+      ...(reach.refusal ? [reach.refusal.message] : []),
+      ...(refused.length ? [`the chart's pods would not be admitted: ${refused.join('; ')}`] : []),
+    ],
+  };
+}
+
+async function plan(
+  deps: InstallDeps,
+  request: InstallRequest,
+  chart: ChartInfo,
+  existing: KubeObject | undefined,
+): Promise<InstallOutcome> {
   const stdout = await render(deps, request);
   return {
     action: 'planned',
@@ -153,6 +288,7 @@ async function plan(deps: InstallDeps, request: InstallRequest, chart: ChartInfo
       namespace: tenantNamespaceObject(request, chart),
       policy: renderPolicy(request.tenant, request.settings),
       manifest: manifestObjects(stdout),
+      ...(await dryRunChecks(deps, request, stdout, existing)),
     },
   };
 }
@@ -267,7 +403,14 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   if (existing?.metadata.deletionTimestamp) {
     throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
   }
-  if (request.dryRun) return plan(deps, request, chart);
+  if (request.dryRun) return plan(deps, request, chart, existing);
+  // Rendered before any change: what the chart would grant outside the namespace is refused with nothing done.
+  const manifest = await render(deps, request);
+  checkReach(
+    request,
+    await chartReach(client, new ResourceFinder(client), manifest, name, request.settings.owner),
+    progress,
+  );
 
   const fingerprint = installFingerprint({
     chart: request.chart,
@@ -338,7 +481,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     progress(`policy ${request.settings.profile}: ${applied.applied.length} objects in force`);
     stopped.throwIfAborted();
     // Before Helm changes anything: would the tenant's own policy admit the chart's pods at all?
-    const templates = podTemplates(await render(deps, request));
+    const templates = podTemplates(manifest);
     // A suspended tenant's zero-pod quota refuses every pod by design: it says nothing of the chart.
     const refused = await podRefusals(client, name, templates, suspended ? GUARD_NAME : undefined);
     if (refused.length) {

@@ -4,7 +4,7 @@ import { MimtError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { collectionPath } from '../kube/resources.ts';
-import { refusalText } from '../tenant/workloads.ts';
+import { refusalText, refusingPolicy } from '../tenant/workloads.ts';
 
 /** A pod template of a rendered chart, and the object that carries it. */
 export interface PodTemplate {
@@ -36,9 +36,6 @@ export function podTemplates(manifest: string): PodTemplate[] {
     return [{ object, template: { ...template, spec: { ...template.spec, volumes } } }];
   });
 }
-
-/** Refusals a tenant's policy makes (Pod Security, quota, LimitRange), as opposed to other failures. */
-const POLICY_REFUSAL = /violates PodSecurity|exceeded quota|must be less than or equal to|maximum .* is|minimum .* is/;
 
 /**
  * Asks the API server whether it would admit each pod template in `namespace`, by a server-side
@@ -79,7 +76,7 @@ export async function podRefusals(
             continue;
           }
           const ignored = ignoredQuota !== undefined && error.message.includes(`exceeded quota: ${ignoredQuota}`);
-          return POLICY_REFUSAL.test(error.message) && !ignored
+          return refusingPolicy(error.message) !== undefined && !ignored
             ? `pods of ${object} would be ${refusalText(error.message)}`
             : undefined;
         }

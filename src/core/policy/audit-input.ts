@@ -4,7 +4,8 @@ import { ReadReport, readOptional } from '../kube/read.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { type Collected, collect, unreadableIn } from '../kube/scope.ts';
 import type { Tenant, TenantSource } from '../tenant/contract.ts';
-import { PAGE_SIZE, listTenants, readAcrossTenants } from '../tenant/inventory.ts';
+import { PAGE_SIZE, listTenants, readAcrossTenants, readShortfalls } from '../tenant/inventory.ts';
+import type { Shortfall } from '../tenant/workloads.ts';
 import { resolveTenant } from '../tenant/resolve.ts';
 import { POLICY_KINDS } from './apply.ts';
 import { type AuditTenant, type Finding, auditTenants } from './audit.ts';
@@ -15,6 +16,7 @@ const RUNNING_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
 interface Read {
   objects: Collected<KubeObject>[];
   pods: Collected<KubeObject>;
+  shortfalls: Shortfall[];
 }
 
 /** ClusterRoleBindings and ClusterRoles: cluster-scoped, so one list each whatever the scope. */
@@ -41,7 +43,7 @@ async function readPolicies(
   scope: readonly string[] | undefined,
   report: ReadReport,
 ): Promise<Read> {
-  const [objects, pods] = await Promise.all([
+  const [objects, pods, short] = await Promise.all([
     Promise.all(
       POLICY_KINDS.map((kind) =>
         collect(
@@ -64,8 +66,9 @@ async function readPolicies(
       (path) => client.list(path, { fieldSelector: RUNNING_PODS, pageSize: PAGE_SIZE }),
       report,
     ),
+    readShortfalls(client, scope, report),
   ]);
-  return { objects, pods };
+  return { objects, pods, shortfalls: short.shortfalls };
 }
 
 function auditTenant(tenant: Tenant, namespaces: KubeObject[]): AuditTenant {
@@ -112,6 +115,7 @@ export async function auditPolicies(
     tenants: all,
     objects: read.objects.flatMap((c) => c.items),
     pods: read.pods.items,
+    shortfalls: read.shortfalls,
     ...(await clusterAccess),
   });
   const kinds: [string, Collected<KubeObject>][] = [

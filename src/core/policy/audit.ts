@@ -1,5 +1,6 @@
 import type { KubeObject } from '../kube/objects.ts';
 import { type Tenant, recordedPolicy } from '../tenant/contract.ts';
+import type { Shortfall } from '../tenant/workloads.ts';
 import { intentionalAllowFrom } from './allow.ts';
 import { type Subject, isProfileObject, quotaLines, subjectText, subjectsOf } from './describe.ts';
 import { diffObjects } from './diff.ts';
@@ -38,6 +39,8 @@ export interface AuditInput {
   /** ClusterRoleBindings, and the ClusterRoles they name (for what they allow); empty when unread. */
   clusterBindings?: KubeObject[];
   clusterRoles?: KubeObject[];
+  /** Controllers of the audited namespaces that want pods they lack, and why. */
+  shortfalls?: Shortfall[];
 }
 
 /** What a missing or changed profile object costs: open network first, then resources, then access. */
@@ -188,6 +191,20 @@ function quotaFindings(t: AuditTenant, ctx: Context): Found[] {
   });
 }
 
+/** Controllers whose pods the tenant's own policy refuses: they cannot run until the chart or the policy changes. */
+function blockedFindings(t: AuditTenant, ctx: Context): Found[] {
+  return (ctx.input.shortfalls ?? [])
+    .filter((s) => s.namespace === t.tenant.namespace && s.refusedBy !== undefined)
+    .map((s) =>
+      found(
+        'high',
+        'blocked-workload',
+        `${s.kind}/${s.name}`,
+        `${s.ready}/${s.desired} ready: ${s.cause ?? `pods are refused by ${s.refusedBy}`}`,
+      ),
+    );
+}
+
 /** The tenants a subject belongs to; `*` for groups that every tenant's identities are in. */
 function tenantsOf(subject: Subject, ctx: Context): string[] {
   if (subject.kind === 'Group' && EVERYONE.has(subject.name)) return ['*'];
@@ -294,6 +311,7 @@ export function auditTenants(input: AuditInput): Finding[] {
         ...networkFindings(t, ctx),
         ...bindingFindings(t, ctx),
         ...escapedAccessFindings(t, ctx),
+        ...blockedFindings(t, ctx),
         ...quotaFindings(t, ctx),
         ...podFindings(t, ctx),
       ].map((f): Finding => ({

@@ -10,7 +10,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
 import { collectionPath, customResource } from '../kube/resources.ts';
-import { type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
+import { type Collected, type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
 import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
 import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
@@ -18,6 +18,7 @@ import { type KubePlusNamespaces, discoverTenants, kubePlusNamespaces } from './
 import { type PodRow, podReady, summarizePods } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
 import {
+  type Shortfall,
   WORKLOAD_KINDS,
   type WarningEventObject,
   refusalsIn,
@@ -204,6 +205,30 @@ function workloadsOf(client: KubeClient, kind: string, scope: readonly string[] 
   );
 }
 
+const warningEvents = (client: KubeClient, scope: readonly string[] | undefined, report: ReadReport) =>
+  collect(
+    'Warning events',
+    'Event',
+    scope,
+    (path) => client.list<WarningEventObject>(path, { fieldSelector: 'type=Warning', pageSize: PAGE_SIZE }),
+    report,
+  );
+
+/**
+ * The controllers of `scope` (or the cluster) that want pods they lack, with why: one list per
+ * workload kind, and the Warning events only when some controller is short.
+ */
+export async function readShortfalls(
+  client: KubeClient,
+  scope: readonly string[] | undefined,
+  report: ReadReport,
+): Promise<{ shortfalls: Shortfall[]; workloads: Collected<KubeObject>[] }> {
+  const workloads = await Promise.all(WORKLOAD_KINDS.map((kind) => workloadsOf(client, kind, scope, report)));
+  const items = workloads.flatMap((w) => w.items);
+  if (!shortfalls(items).length) return { shortfalls: [], workloads };
+  return { shortfalls: shortfalls(items, (await warningEvents(client, scope, report)).items), workloads };
+}
+
 /**
  * Pods (as the server's table), Helm release records, quotas and workloads, cluster-wide or in
  * `scope`; then, only when some controller or pod lacks ready pods, the Warning events that say why.
@@ -253,13 +278,7 @@ async function namespaceData(
   const workloadItems = workloads.flatMap((w) => w.items);
   const short = alwaysEvents || shortfalls(workloadItems).length > 0 || pods.items.some((p) => !podReady(p));
   const events = short
-    ? await collect(
-        'Warning events',
-        'Event',
-        scope,
-        (path) => client.list<WarningEventObject>(path, { fieldSelector: 'type=Warning', pageSize: PAGE_SIZE }),
-        report,
-      )
+    ? await warningEvents(client, scope, report)
     : { items: [], unreadable: new Map(), listedAt: [] };
   return {
     pods,

@@ -17,6 +17,18 @@ export interface Shortfall {
   causeReason?: string;
   /** The cause does not pass by itself: pods are refused, a rollout gave up, a Job failed. */
   blocking: boolean;
+  /** Which of the namespace's own policies refuses the pods, when one does. */
+  refusedBy?: RefusingPolicy;
+}
+
+export type RefusingPolicy = 'Pod Security' | 'ResourceQuota' | 'LimitRange';
+
+/** The namespace policy an admission refusal comes from, as opposed to other failures to create a pod. */
+export function refusingPolicy(message: string): RefusingPolicy | undefined {
+  if (/violates PodSecurity/.test(message)) return 'Pod Security';
+  if (/exceeded quota/.test(message)) return 'ResourceQuota';
+  if (/must be less than or equal to|(maximum|minimum) .* is/.test(message)) return 'LimitRange';
+  return undefined;
 }
 
 interface Condition {
@@ -94,13 +106,21 @@ function concerns(event: WarningEventObject, kind: WorkloadKind, name: string): 
   return /^[a-z0-9]+$/.test(about.name.slice(name.length + 1));
 }
 
-type Why = Pick<Shortfall, 'cause' | 'causeReason' | 'blocking'>;
+type Why = Pick<Shortfall, 'cause' | 'causeReason' | 'blocking' | 'refusedBy'>;
 
 function why(kind: WorkloadKind, w: Workload, events: readonly WarningEventObject[]): Why {
   const failure = condition(w, 'ReplicaFailure');
   const refused = events.find((e) => e.reason === 'FailedCreate' && concerns(e, kind, w.metadata.name));
   const refusal = failure?.message ?? refused?.message;
-  if (refusal) return { cause: `pods are ${refusalText(refusal)}`, causeReason: 'FailedCreate', blocking: true };
+  if (refusal) {
+    const refusedBy = refusingPolicy(refusal);
+    return {
+      cause: `pods are ${refusalText(refusal)}`,
+      causeReason: 'FailedCreate',
+      blocking: true,
+      ...(refusedBy ? { refusedBy } : {}),
+    };
+  }
   const failed = kind === 'Job' ? condition(w, 'Failed') : undefined;
   if (failed) {
     const text = [failed.reason, failed.message].filter(Boolean).join(': ');
