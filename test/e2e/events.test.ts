@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { apply, clusterEnv, kubectlJson, uniqueName, waitFor } from '../support/cluster.ts';
 import { plugin, run } from '../support/run.ts';
+import { compositionCount } from '../support/kubeplus.ts';
 import { deleteNamespaces, tenantNamespace } from '../support/tenants.ts';
 
 const events = (args: string[]) => run(plugin('kubectl-mimt-events'), args, { env: clusterEnv(), timeoutMs: 120_000 });
@@ -79,8 +80,7 @@ describe('kubectl mimt events', () => {
   });
 
   it('across tenants (-A) has a TENANT column and costs the same few requests', async () => {
-    const compositions = async () =>
-      (await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions.workflows.kubeplus', '-A'])).items.length;
+    const compositions = compositionCount;
     const before = await compositions();
     const result = await events(['-A', '--types', 'Warning', '-v=1']);
     const kinds = [before, await compositions()];

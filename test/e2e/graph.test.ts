@@ -3,6 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apply, clusterEnv, kubectl, kubectlJson, uniqueName } from '../support/cluster.ts';
 import { ROOT, graphvizChunk, plugin, run, runTracingModules } from '../support/run.ts';
+import { compositionCount } from '../support/kubeplus.ts';
 import { deleteNamespaces } from '../support/tenants.ts';
 
 const STOREFRONT = path.join(ROOT, 'examples', 'charts', 'storefront');
@@ -132,8 +133,7 @@ describe('kubectl mimt graph', () => {
     assert.match(result.stdout, new RegExp(`^Ingress/${tenant}-web\\s+routes\\s+Service/${tenant}-web$`, 'm'));
     // The tenant's lookup (namespaces, KubePlus compositions, one per KubePlus Kind), the release
     // records and 22 lists: none per object.
-    const compositions = async () =>
-      (await kubectlJson<{ items: unknown[] }>(['get', 'resourcecompositions.workflows.kubeplus', '-A'])).items.length;
+    const compositions = compositionCount;
     const kinds = [await compositions()];
     const again = await graph([tenant, '-v=1']);
     kinds.push(await compositions());

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { apply, kubectl, waitFor } from './cluster.ts';
+import { CLUSTER_BIN, apply, clusterEnv, kubectl, waitFor } from './cluster.ts';
+import { run } from './run.ts';
 
 export const COMPOSITION_CRD = 'resourcecompositions.workflows.kubeplus';
 
@@ -220,4 +221,19 @@ export async function removeKind(kind: KubePlusKind): Promise<void> {
     '--wait=false',
   ]);
   await kubectl(['delete', 'crd', `${kind.plural}.platformapi.kubeplus`, '--ignore-not-found', '--wait=false']);
+}
+
+/**
+ * How many ResourceCompositions (KubePlus Kinds) the cluster has, each costing listings a request;
+ * 0 before any test has installed the CRD.
+ */
+export async function compositionCount(): Promise<number> {
+  const result = await run(path.join(CLUSTER_BIN, 'kubectl'), ['get', COMPOSITION_CRD, '-A', '-o', 'json'], {
+    env: clusterEnv(),
+  });
+  if (result.exitCode !== 0) {
+    if (/doesn't have a resource type/.test(result.stderr)) return 0;
+    throw new Error(`kubectl get ${COMPOSITION_CRD}: ${result.stderr.trim()}`);
+  }
+  return (JSON.parse(result.stdout) as { items: unknown[] }).items.length;
 }
