@@ -122,6 +122,15 @@ show kubectl mimt metrics acme --pods
 say "The same figures in the Prometheus text format, for a scrape or a pushgateway"
 kubectl mimt metrics -o prometheus | head -n 12
 
+say "Park a tenant at zero pods, and bring it back exactly as it was"
+show kubectl mimt suspend initech
+show kubectl mimt ls
+show kubectl mimt resume initech
+
+say "The object graph of a tenant, and what happened to it (kubectl events' way)"
+show kubectl mimt graph acme
+show kubectl mimt events acme --types Warning || true
+
 say "A listing costs a fixed number of API requests, whatever the number of tenants (-v=1 says how many)"
 show kubectl mimt ls -v=1 -o name
 
