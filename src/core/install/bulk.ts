@@ -170,13 +170,14 @@ async function soak(deps: BulkDeps, soakMs: number, label: string, tenants: Tena
   const wait = deps.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
   deps.progress(`${label}: soaking ${formatDuration(soakMs)}: ${names.join(', ')} must stay Ready`);
   const seenReady = new Set<string>();
+  const began = Date.now();
   let elapsed = 0;
   const polls = soakPolls(soakMs);
   for (const [i, at] of polls.entries()) {
     try {
       await wait(at - elapsed, deps.signal);
     } catch {
-      deps.progress(`${label}: soak interrupted after ${formatDuration(elapsed)}`);
+      deps.progress(`${label}: soak interrupted after ${formatDuration(Date.now() - began)}`);
       return;
     }
     elapsed = at;
