@@ -55,7 +55,9 @@ async function kubePlusResult(client: KubeClient, request: KubePlusRequest, deps
 
 export async function install(options: InstallOptions, deps: InstallDeps): Promise<Document | Listing> {
   const client = await deps.kube();
-  const core = { client, helm: new Helm(client), progress: deps.progress, signal: deps.signal };
+  // install --all lets the upgrades in flight finish on Ctrl-C: the terminal's SIGINT must not reach helm.
+  const helm = new Helm(client, 'helm', { ownProcessGroup: options.mode === 'all' });
+  const core = { client, helm, progress: deps.progress, signal: deps.signal };
   if (options.mode !== 'kubeplus') deps.undoesOnInterrupt?.();
   if (options.mode === 'all') return bulkListing(await bulkUpgrade(core, options.bulk), options.bulk);
   if (options.mode === 'kubeplus') return kubePlusResult(client, options.kubeplus, deps);

@@ -1,5 +1,5 @@
 import { EXIT } from '../core/errors.ts';
-import type { BulkRequest, BulkRow } from '../core/install/bulk.ts';
+import type { BulkOutcome, BulkRequest, BulkRow } from '../core/install/bulk.ts';
 import type { InstallOutcome } from '../core/install/install.ts';
 import { type ColumnDef, type Listing, type Tone, listing } from '../output/result.ts';
 import { API_VERSION } from './document.ts';
@@ -39,13 +39,18 @@ const RESULT_TONE: Record<BulkRow['result'], Tone | undefined> = {
   unchanged: undefined,
   planned: undefined,
   failed: 'red',
+  unhealthy: 'red',
   skipped: 'yellow',
 };
 
-/** `install --all`: a row per tenant with what its upgrade did; exit 1 when any failed. */
-export function bulkListing(rows: BulkRow[], bulk: BulkRequest): Listing {
+/**
+ * `install --all`: a row per tenant with its wave and what its upgrade did; exit 1 when any failed
+ * or turned unhealthy, 130 when Ctrl-C stopped it.
+ */
+export function bulkListing({ rows, interrupted }: BulkOutcome, bulk: BulkRequest): Listing {
   const columns: ColumnDef<BulkRow>[] = [
     { header: 'TENANT', value: (r) => r.tenant },
+    { header: 'WAVE', value: (r) => String(r.wave) },
     { header: 'FROM', value: (r) => r.from },
     { header: 'TO', value: (r) => r.to },
     { header: 'RESULT', value: (r) => r.result, tone: (r) => RESULT_TONE[r.result] },
@@ -57,6 +62,10 @@ export function bulkListing(rows: BulkRow[], bulk: BulkRequest): Listing {
       name: (r) => `tenant/${r.tenant}`,
       emptyMessage: `No tenants found on chart ${bulk.chart}${bulk.selector ? ` matching ${bulk.selector}` : ''}`,
     }),
-    exitCode: rows.some((r) => r.result === 'failed') ? EXIT.failure : EXIT.ok,
+    exitCode: rows.some((r) => r.result === 'failed' || r.result === 'unhealthy')
+      ? EXIT.failure
+      : interrupted
+        ? EXIT.interrupted
+        : EXIT.ok,
   };
 }

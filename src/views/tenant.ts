@@ -7,8 +7,8 @@ import type { Inventory } from '../core/tenant/inventory.ts';
 import { type PodSummary, summarizePods } from '../core/tenant/pods.ts';
 import type { PolicySummary } from '../core/policy/summary.ts';
 import { unreadableIn } from '../core/kube/scope.ts';
-import { type Phase, type TenantStatus, tenantStatus } from '../core/tenant/status.ts';
-import { schedulingProblem, shortfalls } from '../core/tenant/workloads.ts';
+import { statusIn } from '../core/tenant/health.ts';
+import type { Phase, TenantStatus } from '../core/tenant/status.ts';
 import type { Tone } from '../output/result.ts';
 import { API_VERSION } from './document.ts';
 
@@ -68,22 +68,16 @@ export function viewTenants(inventory: Inventory, policies?: Map<Tenant, PolicyS
     const release = releaseOf(tenant, inventory.releases.get(tenant.namespace) ?? []);
     const podsUnreadable = unreadableIn(inventory.unreadable.pods, tenant.namespace);
     const pods = summarizePods(inventory.pods.get(tenant.namespace) ?? []);
-    const unreadable = unreadableIn(inventory.unreadable.releases, tenant.namespace) ?? podsUnreadable;
     // KubePlus records the chart only in Helm's release; its composition names what it would install.
     const running = inventory.releaseCharts.get(`${tenant.namespace}/${tenant.release}`);
     const chart =
       tenant.chart ?? running?.name ?? (tenant.kind ? inventory.kubePlusCharts.get(tenant.kind) : undefined);
     const chartVersion = tenant.chartVersion ?? running?.version;
-    const events = inventory.events.get(tenant.namespace) ?? [];
-    const workloads = {
-      shortfalls: shortfalls(inventory.workloads.get(tenant.namespace) ?? [], events),
-      scheduling: schedulingProblem(events),
-    };
     return {
       tenant: { ...tenant, chart, chartVersion },
       release,
       pods: podsUnreadable === undefined ? pods : undefined,
-      status: tenantStatus(tenant, release, pods, unreadable, workloads),
+      status: statusIn(inventory, tenant),
       quota: quotaUse(inventory.quotas.get(tenant.namespace) ?? []),
       ...(policies ? { policy: policies.get(tenant) } : {}),
     };

@@ -64,10 +64,17 @@ describe('kubectl mimt install --all (bulk upgrade)', { timeout: 900_000 }, () =
     const result = await mimt(['install', '--all', '--chart', chart(chartName, '0.2.0'), '--max-parallel', '2']);
     assert.equal(result.exitCode, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^TENANT\s+FROM\s+TO\s+RESULT\s+REASON$/);
-    for (const tenant of tenants)
-      assert.match(result.stdout, new RegExp(`^${tenant}\\s+0\\.1\\.0\\s+0\\.2\\.0\\s+upgraded$`, 'm'));
-    assert.equal((result.stderr.match(/^batch \d+:/gm) ?? []).length, 3);
+    assert.match(lines[0] ?? '', /^TENANT\s+WAVE\s+FROM\s+TO\s+RESULT\s+REASON$/);
+    for (const [i, tenant] of tenants.entries())
+      assert.match(
+        result.stdout,
+        new RegExp(`^${tenant}\\s+${Math.floor(i / 2) + 1}\\s+0\\.1\\.0\\s+0\\.2\\.0\\s+upgraded$`, 'm'),
+      );
+    assert.deepEqual(result.stderr.match(/^wave \d+\/\d+: [^ ,:]+(, [^ ,:]+)*$/gm), [
+      `wave 1/3: ${tenants[0]}, ${tenants[1]}`,
+      `wave 2/3: ${tenants[2]}, ${tenants[3]}`,
+      `wave 3/3: ${tenants[4]}`,
+    ]);
     const values = JSON.parse(
       (await helm(['get', 'values', tenants[0] as string, '-n', tenants[0] as string, '-o', 'json'])).stdout,
     );

@@ -634,3 +634,21 @@ describe('uninstall', () => {
     }
   });
 });
+
+describe('install --all waves: flags', () => {
+  it('refuses --canary, --soak and --max-failures without --all, and bad values, before any request', async () => {
+    for (const [args, message] of [
+      [['acme', '--chart', './webapp', '--canary', '1'], /^error: --canary goes with --all/],
+      [['acme', '--chart', './webapp', '--soak', '1m'], /^error: --soak goes with --all/],
+      [['--all', '--chart', './webapp', '--canary', '-1'], /^error: invalid --canary "-1"/],
+      [['--all', '--chart', './webapp', '--max-failures', '0'], /^error: invalid --max-failures "0"/],
+      [['--all', '--chart', './webapp', '--soak', 'soon'], /^error: invalid duration "soon" for --soak/],
+    ] as const) {
+      const { result, api, helm } = await run('install', [...args], []);
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(errorLine(result.stderr) ?? '', message);
+      assert.deepEqual(api.writes(), []);
+      assert.deepEqual(helm.calls(), []);
+    }
+  });
+});

@@ -38,7 +38,8 @@ export default defineCommand({
   name: 'install',
   usage:
     'kubectl mimt install TENANT --chart CHART [--version V] [-f values.yaml]... [--set k=v]... [flags]\n' +
-    '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N] [flags]\n' +
+    '  kubectl mimt install --all --chart CHART --version V [-l selector] [--max-parallel N]\n' +
+    '      [--canary N] [--soak DURATION] [--max-failures K] [flags]\n' +
     '  kubectl mimt install TENANT --kind KIND [-f spec.yaml] [-n KUBEPLUS_NAMESPACE] [flags]',
   description: [
     'Install a tenant: namespace TENANT with the tenancy labels, the isolation policy of --profile, and',
@@ -58,6 +59,10 @@ export default defineCommand({
     [
       'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --max-parallel 10',
       'Upgrade every tenant on webapp',
+    ],
+    [
+      'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --canary 2 --soak 10m --wait',
+      'Two canaries first; each wave must stay Ready 10 minutes',
     ],
     ['kubectl mimt install acme --kind WordpressService -f acme-spec.yaml', 'Through KubePlus: an instance of a Kind'],
   ],
@@ -83,6 +88,17 @@ export default defineCommand({
     kind: { type: 'string', describe: 'Create the tenant as an instance of this KubePlus Kind (-f: its spec)' },
     selector: { alias: 'l', type: 'string', describe: 'With --all: only tenants matching this label selector' },
     'max-parallel': { type: 'number', default: 5, describe: 'With --all: how many tenants upgrade at once' },
+    canary: { type: 'number', default: 0, describe: 'With --all: upgrade this many tenants first, as wave 1' },
+    soak: {
+      type: 'string',
+      default: '0s',
+      describe: "With --all: how long each wave's tenants must stay Ready before the next wave starts",
+    },
+    'max-failures': {
+      type: 'number',
+      default: 1,
+      describe: 'With --all: stop after the wave in which this many tenants in all have failed',
+    },
     'max-parallel-clusters': {
       type: 'number',
       default: 1,
@@ -124,6 +140,12 @@ export default defineCommand({
       if (!Number.isInteger(maxParallel) || maxParallel < 1) {
         throw usageError(`invalid --max-parallel "${args.maxParallel}": use a whole number from 1 up`);
       }
+      if (!Number.isInteger(args.canary) || args.canary < 0) {
+        throw usageError(`invalid --canary "${args.canary}": use a whole number from 0 up`);
+      }
+      if (!Number.isInteger(args.maxFailures) || args.maxFailures < 1) {
+        throw usageError(`invalid --max-failures "${args.maxFailures}": use a whole number from 1 up`);
+      }
       if (!Number.isInteger(args.maxParallelClusters) || args.maxParallelClusters < 1) {
         throw usageError(`invalid --max-parallel-clusters "${args.maxParallelClusters}": use a whole number from 1 up`);
       }
@@ -135,6 +157,9 @@ export default defineCommand({
           version: args.version,
           selector: args.selector,
           maxParallel,
+          canary: args.canary,
+          soakMs: parseDuration('soak', args.soak),
+          maxFailures: args.maxFailures,
           wait: args.wait,
           timeoutMs,
           dryRun: args.dryRun,
@@ -150,6 +175,9 @@ export default defineCommand({
       );
     }
     if (args.selector) throw usageError('-l/--selector goes with --all');
+    const rollout =
+      args.canary !== 0 ? 'canary' : args.soak !== '0s' ? 'soak' : args.maxFailures !== 1 ? 'max-failures' : undefined;
+    if (rollout) throw usageError(`--${rollout} goes with --all: it shapes the waves of a bulk upgrade`);
     if (!chart) throw usageError('--chart is required: a chart directory, a .tgz, repo/name or oci://…');
     const profile = parseProfile(args.profile);
     if (args.allowClusterAccess && profile !== 'standard') {

@@ -31,10 +31,16 @@ export class Helm {
   private readonly client: KubeClient;
   private readonly binary: string;
   private major: Promise<number> | undefined;
+  /**
+   * Helm runs in a process group of its own, so that a Ctrl-C typed at the terminal reaches mimt
+   * only and mimt decides what happens to the helm in flight (install --all lets it finish).
+   */
+  private readonly ownProcessGroup: boolean;
 
-  constructor(client: KubeClient, binary = 'helm') {
+  constructor(client: KubeClient, binary = 'helm', options: { ownProcessGroup?: boolean } = {}) {
     this.client = client;
     this.binary = binary;
+    this.ownProcessGroup = options.ownProcessGroup ?? false;
   }
 
   private connectionArgs(kubeconfig: string): string[] {
@@ -80,6 +86,7 @@ export class Helm {
         reject: false,
         cancelSignal: options.signal,
         stdin: 'ignore',
+        detached: this.ownProcessGroup,
       });
       if (result.failed) {
         if ((result as { code?: string }).code === 'ENOENT') {
