@@ -15,13 +15,6 @@ export async function inspectChart(helm: Helm, chart: string, version?: string):
   return { name: doc?.name ?? chart, version: doc?.version ?? version ?? 'unknown', appVersion: doc?.appVersion };
 }
 
-/** kind/name of every object in a rendered manifest stream (helm template, helm get manifest). */
-export function manifestObjects(manifest: string): string[] {
-  return (loadAll(manifest) as ({ kind?: string; metadata?: { name?: string } } | null)[])
-    .filter((doc) => doc?.kind && doc.metadata?.name)
-    .map((doc) => `${doc?.kind}/${doc?.metadata?.name}`);
-}
-
 export interface ReleaseMetadata extends ChartInfo {
   revision: number;
   status: string;

@@ -54,35 +54,42 @@ export function decodeReleaseRecord(secret: KubeObject): ReleaseContent {
   };
 }
 
-/** The objects of a rendered manifest (YAML documents, a List's items included), in order. */
-export function manifestObjects(manifest: string, where = 'the manifest'): ManifestObject[] {
+/** One object of a rendered manifest, as written: at least a kind and a name. */
+export type ManifestDocument = KubeObject & { apiVersion?: string; kind: string; spec?: Record<string, unknown> };
+
+/**
+ * The objects of a rendered manifest (helm template, a release's stored manifest): its YAML
+ * documents, a List's items included, in order. The one parser of manifests.
+ */
+export function manifestDocuments(manifest: string, where = 'the manifest'): ManifestDocument[] {
   let documents: unknown[];
   try {
     documents = loadAll(manifest);
   } catch (error) {
     throw failure(`${where} is not valid YAML: ${(error as Error).message}`, { cause: error });
   }
-  const objects: ManifestObject[] = [];
+  const objects: ManifestDocument[] = [];
   const add = (doc: unknown): void => {
     if (!doc || typeof doc !== 'object') return;
-    const object = doc as {
-      apiVersion?: string;
-      kind?: string;
-      metadata?: { name?: string; namespace?: string };
-      items?: unknown[];
-    };
+    const object = doc as Partial<ManifestDocument> & { items?: unknown[] };
     if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
       object.items.forEach(add);
       return;
     }
-    if (typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') return;
-    objects.push({
-      apiVersion: object.apiVersion ?? '',
-      kind: object.kind,
-      name: object.metadata.name,
-      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-    });
+    if (typeof object.kind === 'string' && typeof object.metadata?.name === 'string') {
+      objects.push(object as ManifestDocument);
+    }
   };
   documents.forEach(add);
   return objects;
+}
+
+/** The objects a manifest declares, by apiVersion, kind, name and namespace. */
+export function manifestObjects(manifest: string, where = 'the manifest'): ManifestObject[] {
+  return manifestDocuments(manifest, where).map((doc) => ({
+    apiVersion: doc.apiVersion ?? '',
+    kind: doc.kind,
+    name: doc.metadata.name,
+    ...(doc.metadata.namespace ? { namespace: doc.metadata.namespace } : {}),
+  }));
 }

@@ -1,8 +1,8 @@
-import { loadAll } from 'js-yaml';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { getOptional } from '../kube/read.ts';
 import { objectPath } from '../kube/resources.ts';
+import { type ManifestDocument, manifestDocuments } from './manifest.ts';
 import { type ReleaseRecord, type StoredRelease, decodeStoredRelease } from './records.ts';
 
 /** One object a Helm release made or would make, as its stored manifest names it. */
@@ -19,23 +19,18 @@ export interface ReleaseObject {
   hookDeletePolicies?: string[];
 }
 
-type Doc = {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-} | null;
-
 function objectsOf(yaml: string, part: ReleaseObject['part']): ReleaseObject[] {
-  let docs: Doc[];
+  let docs: ManifestDocument[];
   try {
-    docs = loadAll(yaml) as Doc[];
+    docs = manifestDocuments(yaml);
   } catch {
+    // A record whose manifest does not parse still has the objects the cluster lists.
     return [];
   }
   return docs.flatMap((doc): ReleaseObject[] => {
-    if (!doc?.kind || !doc.apiVersion || !doc.metadata?.name) return [];
+    if (!doc.apiVersion) return [];
     const split = (key: string) =>
-      doc.metadata?.annotations?.[key]
+      doc.metadata.annotations?.[key]
         ?.split(',')
         .map((v) => v.trim())
         .filter(Boolean);

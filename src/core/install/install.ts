@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MimtError, failure, interrupted } from '../errors.ts';
-import { type ChartInfo, inspectChart, manifestObjects } from '../helm/chart.ts';
+import { type ChartInfo, inspectChart } from '../helm/chart.ts';
+import { manifestObjects } from '../helm/manifest.ts';
 import type { Helm } from '../helm/cli.ts';
 import { HELM_RECORD_SELECTOR, type ReleaseRecord, latestReleases } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -287,7 +288,7 @@ async function plan(
     plan: {
       namespace: tenantNamespaceObject(request, chart),
       policy: renderPolicy(request.tenant, request.settings),
-      manifest: manifestObjects(stdout),
+      manifest: manifestObjects(stdout, 'the rendered chart').map((o) => `${o.kind}/${o.name}`),
       ...(await dryRunChecks(deps, request, stdout, existing)),
     },
   };
@@ -419,10 +420,11 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     set: [...request.set, ...(request.reuseValues ? ['--reset-then-reuse-values'] : [])],
     settings: request.settings,
   });
-  const previousFingerprint = existing && mimtRecord(labelsOf(existing), annotationsOf(existing)).fingerprint;
+  const recorded = existing && mimtRecord(labelsOf(existing), annotationsOf(existing));
+  const previousFingerprint = recorded && recorded.fingerprint;
   const suspended = existing && suspendedAt(annotationsOf(existing));
   // An adopted tenant's release may be named otherwise than the tenant.
-  const release = existing ? mimtRecord(labelsOf(existing), annotationsOf(existing)).release : name;
+  const release = recorded ? recorded.release : name;
   const outcome = (action: InstallAction): InstallOutcome => ({
     action,
     tenant: name,

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadAll } from 'js-yaml';
 import { MimtError } from '../errors.ts';
+import { manifestDocuments } from '../helm/manifest.ts';
 import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject } from '../kube/objects.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { refusalText, refusingPolicy } from '../tenant/workloads.ts';
 
@@ -12,12 +11,9 @@ export interface PodTemplate {
   template: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
 }
 
-type Doc = (KubeObject & { spec?: Record<string, unknown> }) | null;
-
 /** The pod templates in a rendered manifest (helm template, hooks included), whatever controller holds them. */
 export function podTemplates(manifest: string): PodTemplate[] {
-  return (loadAll(manifest) as Doc[]).flatMap((doc): PodTemplate[] => {
-    if (!doc?.kind || !doc.metadata?.name) return [];
+  return manifestDocuments(manifest, 'the rendered chart').flatMap((doc): PodTemplate[] => {
     const object = `${doc.kind} ${doc.metadata.name}`;
     const spec = doc.spec ?? {};
     if (doc.kind === 'Pod') return [{ object, template: { metadata: {}, spec } }];

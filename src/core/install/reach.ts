@@ -1,4 +1,4 @@
-import { loadAll } from 'js-yaml';
+import { type ManifestDocument, manifestDocuments } from '../helm/manifest.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ResourceFinder } from '../kube/discovery.ts';
 import type { KubeObject } from '../kube/objects.ts';
@@ -63,10 +63,8 @@ export async function chartReach(
   namespace: string,
   owner?: PolicySettings['owner'],
 ): Promise<ChartReach> {
-  type Doc = KubeObject & { apiVersion: string; kind: string };
-  const docs = (loadAll(manifest) as (KubeObject | null)[]).filter(
-    (d): d is Doc => !!d?.kind && !!d.apiVersion && !!d.metadata?.name,
-  );
+  type Doc = ManifestDocument & { apiVersion: string };
+  const docs = manifestDocuments(manifest, 'the rendered chart').filter((d): d is Doc => !!d.apiVersion);
   const chartCrds = new Map(
     docs
       .filter((d) => d.kind === 'CustomResourceDefinition')
