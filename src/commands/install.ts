@@ -1,18 +1,20 @@
 import { EXIT } from '../core/errors.ts';
 import { Helm } from '../core/helm/cli.ts';
-import { type BulkRequest, bulkUpgrade } from '../core/install/bulk.ts';
+import { type BulkRequest, bulkPlan, bulkUpgrade } from '../core/install/bulk.ts';
+import { inspectChart } from '../core/helm/chart.ts';
+import { planTenant } from '../core/install/plan.ts';
 import { type KubePlusRequest, installKubePlusInstance } from '../core/install/kubeplus.ts';
 import { type InstallRequest, installTenant } from '../core/install/install.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { findTenant, tenantInventory } from '../core/tenant/inventory.ts';
 import { type Document, type Listing, textLines } from '../output/result.ts';
 import { API_VERSION } from '../views/document.ts';
-import { bulkListing, planDocument, planText } from '../views/install.ts';
+import { bulkListing, planDocument, planText, upgradePlanResult } from '../views/install.ts';
 import { tenantDocument, viewTenants } from '../views/tenant.ts';
 
 export type InstallOptions =
-  | { mode: 'one'; request: InstallRequest }
-  | { mode: 'all'; bulk: BulkRequest; maxParallelClusters: number }
+  | { mode: 'one'; request: InstallRequest; plan: boolean }
+  | { mode: 'all'; bulk: BulkRequest; maxParallelClusters: number; plan: boolean }
   | { mode: 'kubeplus'; kubeplus: KubePlusRequest };
 
 export interface InstallDeps {
@@ -58,6 +60,14 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
   // install --all lets the upgrades in flight finish on Ctrl-C: the terminal's SIGINT must not reach helm.
   const helm = new Helm(client, 'helm', { ownProcessGroup: options.mode === 'all' });
   const core = { client, helm, progress: deps.progress, signal: deps.signal };
+  if (options.mode === 'all' && options.plan) return upgradePlanResult(await bulkPlan(core, options.bulk), true);
+  if (options.mode === 'one' && options.plan) {
+    const { request } = options;
+    return upgradePlanResult(
+      [await planTenant(core, request, await inspectChart(helm, request.chart, request.version))],
+      false,
+    );
+  }
   if (options.mode !== 'kubeplus') deps.undoesOnInterrupt?.();
   if (options.mode === 'all') return bulkListing(await bulkUpgrade(core, options.bulk), options.bulk);
   if (options.mode === 'kubeplus') return kubePlusResult(client, options.kubeplus, deps);

@@ -55,3 +55,8 @@ export function exitCodeOf(error: unknown): number {
   if (!(error instanceof MimtError)) return EXIT.failure;
   return error.kind === 'usage' ? EXIT.usage : error.kind === 'interrupted' ? EXIT.interrupted : EXIT.failure;
 }
+
+/** What went wrong, in one line, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -113,6 +113,26 @@ describe('kubectl mimt suspend and resume', { timeout: 900_000 }, () => {
     assert.match(again.stdout, new RegExp(`^${worker}\\s+already suspended\\s+-\\s+none$`, 'm'));
   });
 
+  it('plans the upgrade of a suspended tenant without the replicas and CronJob state that suspend holds', async () => {
+    const result = await mimt(['install', '--all', '--chart', workerChart(chartName, '0.2.0'), '--plan', '-o', 'json']);
+    assert.equal(result.exitCode, 1, result.stderr);
+    const plan = (
+      JSON.parse(result.stdout).items as {
+        metadata: { name: string };
+        objects: { kind: string; fields: { path: string }[] }[];
+      }[]
+    ).find((p) => p.metadata.name === worker);
+    const fields = plan?.objects.flatMap((o) => o.fields.map((f) => `${o.kind} ${f.path}`)) ?? [];
+    assert.ok(
+      fields.some((f) => f.includes('helm.sh/chart')),
+      `the version bump shows: ${fields.join(', ')}`,
+    );
+    assert.deepEqual(
+      fields.filter((f) => /spec\.(replicas|suspend)$/.test(f)),
+      [],
+    );
+  });
+
   it('stays suspended through install --all, which says it upgraded the tenant while suspended', async () => {
     const result = await mimt(['install', '--all', '--chart', workerChart(chartName, '0.2.0'), '-o', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);

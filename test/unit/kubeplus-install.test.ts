@@ -65,7 +65,7 @@ function releaseSecret(release: Record<string, unknown>, labels: Record<string, 
 }
 
 describe("Helm's release payload", () => {
-  it('gives the chart that runs and the values it was given', () => {
+  it('gives the chart that runs, the values it was given and its manifest', () => {
     const secret = releaseSecret({
       name: 'webappservice-a1',
       namespace: 'a1',
@@ -73,6 +73,7 @@ describe("Helm's release payload", () => {
       info: { status: 'deployed' },
       chart: { metadata: { name: 'webapp', version: '0.2.0' } },
       config: { replicaCount: 1 },
+      manifest: '---\nkind: Service\n',
     });
     assert.deepEqual(decodeRelease(secret), {
       name: 'webappservice-a1',
@@ -81,6 +82,7 @@ describe("Helm's release payload", () => {
       status: 'deployed',
       chart: { name: 'webapp', version: '0.2.0' },
       config: { replicaCount: 1 },
+      manifest: '---\nkind: Service\n',
     });
   });
 

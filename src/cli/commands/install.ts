@@ -57,6 +57,10 @@ export default defineCommand({
     ['kubectl mimt install acme --chart ./webapp --owner group:acme-admins', 'Give a group admin in the tenant'],
     ['kubectl mimt install acme --chart ./webapp --dry-run', 'Show what would be created, change nothing'],
     [
+      'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --plan',
+      "Show each tenant's diff of the upgrade, change nothing",
+    ],
+    [
       'kubectl mimt install --all --chart repo/webapp --version 1.5.0 --max-parallel 10',
       'Upgrade every tenant on webapp',
     ],
@@ -79,6 +83,12 @@ export default defineCommand({
     wait: { type: 'boolean', default: false, describe: 'Wait until the release is ready' },
     timeout: { type: 'string', default: '5m', describe: 'How long Helm may take' },
     'dry-run': { type: 'boolean', default: false, describe: 'Print what would be created; change nothing' },
+    plan: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Print what the upgrade would change in each tenant, asked of the API server; change nothing; exit 1 if anything would',
+    },
     'allow-cluster-access': {
       type: 'boolean',
       default: false,
@@ -109,7 +119,13 @@ export default defineCommand({
     const positional = positionals(args);
     const { chart } = args;
     const timeoutMs = parseDuration('timeout', args.timeout);
+    if (args.plan && args.dryRun) {
+      throw usageError(
+        '--plan and --dry-run do not go together: --plan diffs an upgrade, --dry-run shows a first install',
+      );
+    }
     if (args.kind) {
+      if (args.plan) throw usageError('--plan does not go with --kind: KubePlus renders the chart of the Kind itself');
       if (positional.length !== 1) throw usageError('--kind needs one tenant name: the name of the KubePlus instance');
       const excluded = (
         ['chart', 'set', 'all', 'quota', 'limits', 'owner', 'version', 'allowClusterAccess'] as const
@@ -151,6 +167,7 @@ export default defineCommand({
       }
       return {
         mode: 'all',
+        plan: args.plan,
         maxParallelClusters: args.maxParallelClusters,
         bulk: {
           chart,
@@ -189,6 +206,7 @@ export default defineCommand({
     }
     return {
       mode: 'one',
+      plan: args.plan,
       request: {
         tenant: assertTenantName(positional[0] as string),
         chart,

@@ -50,6 +50,8 @@ export interface ReleasePayload {
   chart: { name?: string; version?: string };
   /** The values given to Helm (not the chart's defaults); {} when none were. */
   config: Record<string, unknown>;
+  /** The rendered templates Helm applied, hooks and the chart's crds/ folder aside. */
+  manifest: string;
 }
 
 /** The fields of Helm's stored release (storage driver "secret", release v1) that mimt reads. */
@@ -91,6 +93,7 @@ export function decodeRelease(secret: KubeObject): ReleasePayload | undefined {
       status: release.info?.status ?? labels.status ?? 'unknown',
       chart: { name: release.chart?.metadata?.name, version: release.chart?.metadata?.version },
       config: release.config ?? {},
+      manifest: release.manifest ?? '',
     };
   } catch {
     return undefined;
@@ -105,16 +108,18 @@ export function releaseRecordSelector(releases: readonly string[], status?: stri
 }
 
 /**
- * The newest revision of one release, read in full from its records (one list): what Helm itself
- * holds as the release's state, chart and values. Undefined when there is no record.
+ * The newest revision of one release (of those in `status`, when given), read in full from its
+ * records (one list): what Helm itself holds as the release's state, chart, values and manifest.
+ * Undefined when there is no record.
  */
 export async function readRelease(
   client: KubeClient,
   namespace: string,
   release: string,
+  status?: string,
 ): Promise<ReleasePayload | undefined> {
   const list = await client.list(collectionPath('Secret', namespace), {
-    labelSelector: releaseRecordSelector([release]),
+    labelSelector: releaseRecordSelector([release], status),
   });
   const payloads = list.items.map(decodeRelease).filter((p): p is ReleasePayload => p !== undefined);
   return payloads.sort((a, b) => b.revision - a.revision)[0];

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../duration.ts';
+import { errorMessage } from '../errors.ts';
 import { inspectChart } from '../helm/chart.ts';
 import { parseSelector } from '../kube/selector.ts';
 import { recordedSettings } from '../policy/settings.ts';
 import type { Tenant } from '../tenant/contract.ts';
 import { tenantStatuses } from '../tenant/health.ts';
 import { listTenants } from '../tenant/inventory.ts';
-import { type InstallDeps, installTenant } from './install.ts';
+import { type InstallDeps, type InstallRequest, installTenant } from './install.ts';
+import { type TenantPlan, failedPlan, planTenant } from './plan.ts';
 import { planWaves, soakPolls, soakVerdict, stopReason } from './waves.ts';
 
 export interface BulkRequest {
@@ -126,6 +128,46 @@ export async function bulkUpgrade(deps: BulkDeps, request: BulkRequest): Promise
 
 const failedNames = (rows: BulkRow[]): string[] => rows.filter(failedResult).map((r) => r.tenant);
 
+/** One tenant's part of a bulk upgrade: the new chart, its own values and its recorded policy. */
+function tenantRequest(request: BulkRequest, t: Tenant): InstallRequest {
+  return {
+    tenant: t.name,
+    chart: request.chart,
+    version: request.version,
+    valuesFiles: [],
+    set: [],
+    reuseValues: true,
+    settings: recordedSettings(t.annotations),
+    wait: request.wait,
+    timeoutMs: request.timeoutMs,
+    dryRun: false,
+    allowClusterAccess: request.allowClusterAccess,
+  };
+}
+
+/**
+ * `install --all --plan`: what the upgrade would change in each tenant it would touch, `maxParallel`
+ * tenants at a time. A tenant whose plan fails (Helm cannot render the new chart with its values)
+ * gets a plan that says why: its upgrade would fail the same way.
+ */
+export async function bulkPlan(deps: InstallDeps, request: BulkRequest): Promise<TenantPlan[]> {
+  const chart = await inspectChart(deps.helm, request.chart, request.version);
+  const targets = tenantsOnChart((await listTenants(deps.client)).tenants, chart.name, request.selector);
+  const plans: TenantPlan[] = new Array(targets.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const t = targets[i] as Tenant;
+      deps.progress(`${t.name}: planning`);
+      plans[i] = await planTenant(deps, tenantRequest(request, t), chart).catch((error: unknown) =>
+        failedPlan(t, chart, errorMessage(error)),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(request.maxParallel, targets.length) }, worker));
+  return plans;
+}
+
 async function upgradeOne(
   deps: BulkDeps,
   request: BulkRequest,
@@ -136,28 +178,13 @@ async function upgradeOne(
     // Batches run in parallel: every progress line says whose it is. Without the signal: on
     // Ctrl-C a tenant in flight finishes its upgrade rather than being undone half-way.
     const progress = (line: string) => deps.progress(`${t.name}: ${line}`);
-    const outcome = await installTenant(
-      { client: deps.client, helm: deps.helm, progress },
-      {
-        tenant: t.name,
-        chart: request.chart,
-        version: request.version,
-        valuesFiles: [],
-        set: [],
-        reuseValues: true,
-        settings: recordedSettings(t.annotations),
-        wait: request.wait,
-        timeoutMs: request.timeoutMs,
-        dryRun: false,
-        allowClusterAccess: request.allowClusterAccess,
-      },
-    );
+    const outcome = await installTenant({ client: deps.client, helm: deps.helm, progress }, tenantRequest(request, t));
     const upgraded = outcome.action === 'unchanged' ? 'unchanged' : 'upgraded';
     return outcome.suspendedAt && upgraded === 'upgraded'
       ? row(upgraded, `suspended since ${outcome.suspendedAt}: upgraded while suspended, no pod started`)
       : row(upgraded);
   } catch (error) {
-    return row('failed', error instanceof Error ? error.message : String(error));
+    return row('failed', errorMessage(error));
   }
 }
 

@@ -105,6 +105,11 @@ function helmValueArgs(request: InstallRequest): string[] {
   ];
 }
 
+/** The helm command line of an install or upgrade of the tenant, with its values. */
+export function upgradeArgs(release: string, request: InstallRequest): string[] {
+  return ['upgrade', '--install', release, request.chart, '--namespace', request.tenant, ...helmValueArgs(request)];
+}
+
 async function currentRelease(
   client: KubeClient,
   namespace: string,
@@ -143,6 +148,31 @@ async function render(deps: InstallDeps, request: InstallRequest): Promise<strin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What the install is asked to do, as a digest: the same as the last install's means Helm is not run. */
+export function requestFingerprint(request: InstallRequest, chart: ChartInfo): string {
+  return installFingerprint({
+    chart: request.chart,
+    chartVersion: chart.version,
+    valuesFiles: request.valuesFiles,
+    set: [...request.set, ...(request.reuseValues ? ['--reset-then-reuse-values'] : [])],
+    settings: request.settings,
+  });
+}
+
+/** The tenant's namespace, if it exists; refused when it is not a mimt tenant's or is going away. */
+export async function tenantNamespace(client: KubeClient, name: string): Promise<KubeObject | undefined> {
+  const existing = await getNamespace(client, name);
+  if (existing && !isMimtNamespace(existing)) {
+    throw failure(`namespace "${name}" exists and is not a mimt tenant`, {
+      hint: `pick another tenant name, or make the Helm release in it a tenant: kubectl mimt adopt ${name}`,
+    });
+  }
+  if (existing?.metadata.deletionTimestamp) {
+    throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
+  }
+  return existing;
 }
 
 /** What a tenant can do about pods its policy refuses, by the profile that refuses them. */
@@ -395,15 +425,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   const { client, helm, progress } = deps;
   const name = request.tenant;
   const chart = await inspectChart(helm, request.chart, request.version);
-  const existing = await getNamespace(client, name);
-  if (existing && !isMimtNamespace(existing)) {
-    throw failure(`namespace "${name}" exists and is not a mimt tenant`, {
-      hint: `pick another tenant name, or make the Helm release in it a tenant: kubectl mimt adopt ${name}`,
-    });
-  }
-  if (existing?.metadata.deletionTimestamp) {
-    throw failure(`namespace "${name}" is being deleted`, { hint: 'wait until it is gone, then install again' });
-  }
+  const existing = await tenantNamespace(client, name);
   if (request.dryRun) return plan(deps, request, chart, existing);
   // Rendered before any change: what the chart would grant outside the namespace is refused with nothing done.
   const manifest = await render(deps, request);
@@ -413,13 +435,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     progress,
   );
 
-  const fingerprint = installFingerprint({
-    chart: request.chart,
-    chartVersion: chart.version,
-    valuesFiles: request.valuesFiles,
-    set: [...request.set, ...(request.reuseValues ? ['--reset-then-reuse-values'] : [])],
-    settings: request.settings,
-  });
+  const fingerprint = requestFingerprint(request, chart);
   const recorded = existing && mimtRecord(labelsOf(existing), annotationsOf(existing));
   const previousFingerprint = recorded && recorded.fingerprint;
   const suspended = existing && suspendedAt(annotationsOf(existing));
@@ -521,18 +537,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     helmRan = true;
     try {
       await helm.run(
-        [
-          'upgrade',
-          '--install',
-          release,
-          request.chart,
-          '--namespace',
-          name,
-          ...helmValueArgs(request),
-          '--timeout',
-          `${Math.ceil(request.timeoutMs / 1000)}s`,
-          ...waiting,
-        ],
+        [...upgradeArgs(release, request), '--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...waiting],
         { signal: stopped },
       );
     } catch (error) {

@@ -80,6 +80,12 @@ const RULES: Record<SuspendedKind, FieldRule> = {
   },
 };
 
+/** The field suspend holds on objects of `kind` (spec.replicas, …); undefined for kinds it leaves alone. */
+export function heldField(kind: string): string | undefined {
+  const rule = (RULES as Record<string, FieldRule | undefined>)[kind];
+  return rule && `spec.${rule.field}`;
+}
+
 const specOf = (object: KubeObject): Record<string, unknown> => (object.spec as Record<string, unknown>) ?? {};
 const objectName = (kind: string, object: KubeObject) => `${kind}/${object.metadata.name}`;
 

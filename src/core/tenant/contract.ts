@@ -38,6 +38,7 @@ const LABEL_SUSPENSION = 'mimt.io/suspension';
 const KUBEPLUS_LABEL_MANAGED = 'managedby';
 const KUBEPLUS_MANAGED_VALUE = 'kubeplus';
 const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+const HELM_NAMESPACE_ANNOTATION = 'meta.helm.sh/release-namespace';
 /**
  * KubePlus's helmer marks an instance it has handled with this label, and does nothing for an
  * update whose object still carries it: an update must be sent without it to reach Helm.
@@ -117,6 +118,12 @@ export const isAccessObject = (labels: Labels): boolean => labels[LABEL_ACCESS] 
 // Writing
 
 /** The labels of any object mimt makes, with `extra` (one of the labels below) beside them. */
+/** The marks Helm puts on every object of a release as it applies it (its ownership check reads them). */
+export const helmReleaseMarks = (release: string, namespace: string): { labels: Labels; annotations: Labels } => ({
+  labels: { [LABEL_MANAGED_BY]: 'Helm' },
+  annotations: { [HELM_RELEASE_ANNOTATION]: release, [HELM_NAMESPACE_ANNOTATION]: namespace },
+});
+
 export const mimtLabels = (extra: Labels = {}): Labels => ({ [LABEL_MANAGED_BY]: MANAGED_BY_MIMT, ...extra });
 export const policyLabels = (profile: string): Labels => mimtLabels({ [LABEL_POLICY]: profile });
 export const accessLabels = (value: string): Labels => mimtLabels({ [LABEL_ACCESS]: value });
