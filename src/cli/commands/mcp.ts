@@ -27,7 +27,7 @@ export default defineCommand({
     "Serve mimt's commands to an AI assistant as Model Context Protocol tools on stdin and stdout,",
     'with your own credentials: the assistant sees what your kubeconfig may see, and nothing is',
     'installed on the cluster. Read-only tools: list_tenants, describe_tenant, tenant_metrics,',
-    'tenant_policy, audit_policy, tenant_logs, tenant_events, tenant_graph. With --allow-write also',
+    'tenant_policy, audit_policy, tenant_logs, tenant_events, tenant_graph, plan_upgrade. With --allow-write also',
     'install_tenant, apply_tenant_policy, suspend_tenants and resume_tenants, each with a dryRun',
     'argument; no tool uninstalls. Each tool runs the code and checks of the command, and returns',
     'its -o json document with the text a terminal shows.',

@@ -284,6 +284,11 @@ const settings = {
   owner: z.string().optional().describe('user:NAME or group:NAME, bound to the admin role in the tenant'),
 };
 
+const chartInput = {
+  chart: z.string().describe('The chart: a directory, a .tgz, repo/name or oci://… (anything helm takes)'),
+  version: z.string().optional().describe('The chart version (default: the latest helm finds)'),
+};
+
 const installTenant = define({
   name: 'install_tenant',
   title: 'Install or upgrade a tenant',
@@ -294,8 +299,7 @@ const installTenant = define({
   write: true,
   input: {
     tenant,
-    chart: z.string().describe('The chart: a directory, a .tgz, repo/name or oci://… (anything helm takes)'),
-    version: z.string().optional().describe('The chart version (default: the latest helm finds)'),
+    ...chartInput,
     values: z.array(z.string()).optional().describe('Values files on this machine, in order'),
     set: z.array(z.string()).optional().describe('Values as key=value, e.g. replicaCount=3'),
     ...settings,
@@ -320,6 +324,33 @@ const installTenant = define({
       ...flag('dry-run', input.dryRun),
       '--output=json',
       ...positional(input.tenant),
+    ],
+  }),
+});
+
+const planUpgrade = define({
+  name: 'plan_upgrade',
+  title: 'Plan an upgrade',
+  description:
+    'What upgrading every tenant on the chart (or those matching the selector) to a chart version would change, ' +
+    'changing nothing: per tenant the objects added, removed and changed (each field, live value first), and the ' +
+    "ones the upgrade would fail on, as the API server's dry run answers. Every tenant keeps its own values and " +
+    'policy. Returns a TenantUpgradePlanList; each verdict is none, metadata (labels only), changes or fails.',
+  write: false,
+  kind: 'TenantUpgradePlanList',
+  input: {
+    ...chartInput,
+    selector,
+  },
+  invocation: (input) => ({
+    command: ['install'],
+    argv: [
+      ...flag('chart', input.chart),
+      ...flag('version', input.version),
+      ...flag('selector', input.selector),
+      '--all',
+      '--plan',
+      '--output=json',
     ],
   }),
 });
@@ -389,6 +420,7 @@ export const TOOLS: readonly Tool[] = [
   tenantEvents,
   tenantGraph,
   installTenant,
+  planUpgrade,
   applyTenantPolicy,
   suspendTenants,
   resumeTenants,
