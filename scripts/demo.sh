@@ -100,9 +100,10 @@ show kubectl mimt policy kubeconfig acme --name jane --role edit --duration 1h -
 show kubectl --kubeconfig "$work/jane.kubeconfig" get deployments -n acme
 show kubectl --kubeconfig "$work/jane.kubeconfig" get pods -n globex || echo "(exit code $?)"
 
-say "A new chart version for every tenant on the chart, two at a time, each keeping its own values"
+say "A new chart version: first the plan (what it would change in each tenant, asked of the API server; exit 1: something would), then the rollout, two at a time, each tenant keeping its own values"
 cp -r "$chart" "$work/webapp"
-sed -i 's/^version: .*/version: 0.2.0/' "$work/webapp/Chart.yaml"
+sed -i 's/^version: .*/version: 0.2.0/; s/^appVersion: .*/appVersion: "1.5.0"/' "$work/webapp/Chart.yaml"
+show kubectl mimt install --all --chart "$work/webapp" --plan || echo "(exit code $?)"
 show kubectl mimt install --all --chart "$work/webapp" --max-parallel 2
 
 say "One tenant as a Tenant object, for scripts (fields in docs/tenancy-contract.md)"
