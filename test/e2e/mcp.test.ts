@@ -28,6 +28,7 @@ const READ_TOOLS = [
   'audit_policy',
   'describe_tenant',
   'list_tenants',
+  'plan_upgrade',
   'tenant_events',
   'tenant_graph',
   'tenant_logs',
@@ -150,6 +151,24 @@ describe('kubectl mimt mcp with an MCP client', { timeout: 600_000 }, () => {
       assert.equal(tool?.annotations?.readOnlyHint, false);
       assert.ok(tool?.inputSchema.required?.includes('dryRun'), `${name} requires dryRun`);
     }
+  });
+
+  it('plan_upgrade gives the TenantUpgradePlanList of install --all --plan, and changes nothing', async () => {
+    // What install records and install --all selects by: the chart's own name.
+    for (const tenant of [a, b])
+      await kubectl(['annotate', 'namespace', tenant, 'mimt.io/chart-name=webapp', '--overwrite']);
+    const plans = await sameAsCommand(
+      () => reader.call('plan_upgrade', { chart: EXAMPLE_CHART, selector }),
+      () => cliJson('install', ['--all', '--chart', EXAMPLE_CHART, '-l', selector, '--plan']),
+    );
+    const items = plans.items as { metadata: { name: string }; verdict: string }[];
+    assert.deepEqual(
+      items.map((p) => [p.metadata.name, p.verdict]).sort(),
+      [
+        [a, 'none'],
+        [b, 'none'],
+      ].sort(),
+    );
   });
 
   it('list_tenants gives the TenantList that ls -o json prints, and filters by status', async () => {
