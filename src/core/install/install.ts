@@ -161,6 +161,13 @@ export function requestFingerprint(request: InstallRequest, chart: ChartInfo): s
   });
 }
 
+/** The values of settled promises, or the first reason in their order. */
+function settled<T extends readonly unknown[]>(results: { [K in keyof T]: PromiseSettledResult<T[K]> }): T {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The tenant's namespace, if it exists; refused when it is not a mimt tenant's or is going away. */
 export async function tenantNamespace(client: KubeClient, name: string): Promise<KubeObject | undefined> {
   const existing = await getNamespace(client, name);
@@ -307,8 +314,8 @@ async function plan(
   request: InstallRequest,
   chart: ChartInfo,
   existing: KubeObject | undefined,
+  stdout: string,
 ): Promise<InstallOutcome> {
-  const stdout = await render(deps, request);
   return {
     action: 'planned',
     tenant: request.tenant,
@@ -362,9 +369,9 @@ interface Undo {
   run: () => Promise<unknown>;
 }
 
-async function createTenantNamespace(client: KubeClient, namespace: KubeObject): Promise<KubeObject | undefined> {
+async function createTenantNamespace(client: KubeClient, namespace: KubeObject): Promise<KubeObject> {
   try {
-    await createNamespace(client, namespace);
+    return await createNamespace(client, namespace);
   } catch (error) {
     if (isConflict(error)) {
       throw failure(
@@ -373,7 +380,6 @@ async function createTenantNamespace(client: KubeClient, namespace: KubeObject):
     }
     throw error;
   }
-  return getNamespace(client, namespace.metadata.name);
 }
 
 /**
@@ -424,11 +430,18 @@ async function rollBack(undo: Undo[], progress: (line: string) => void, what: st
 export async function installTenant(deps: InstallDeps, request: InstallRequest): Promise<InstallOutcome> {
   const { client, helm, progress } = deps;
   const name = request.tenant;
-  const chart = await inspectChart(helm, request.chart, request.version);
-  const existing = await tenantNamespace(client, name);
-  if (request.dryRun) return plan(deps, request, chart, existing);
+  // Three reads that depend on nothing but the request, side by side: two of them are helm processes.
+  // Three reads that depend on nothing but the request, side by side (two are helm processes); all
+  // are awaited, so no helm outlives a refusal, and the first failure in this order is the one said.
   // Rendered before any change: what the chart would grant outside the namespace is refused with nothing done.
-  const manifest = await render(deps, request);
+  const [chart, existing, manifest] = settled(
+    await Promise.allSettled([
+      inspectChart(helm, request.chart, request.version),
+      tenantNamespace(client, name),
+      render(deps, request),
+    ]),
+  );
+  if (request.dryRun) return plan(deps, request, chart, existing, manifest);
   checkReach(
     request,
     await chartReach(client, new ResourceFinder(client), manifest, name, request.settings.owner),
@@ -473,7 +486,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       const created = await createTenantNamespace(client, tenantNamespaceObject(request, chart));
       undo.push({
         what: `namespace ${name}`,
-        run: () => deleteNamespace(client, name, { waitMs: 120_000, uid: created?.metadata.uid }),
+        run: () => deleteNamespace(client, name, { waitMs: 120_000, uid: created.metadata.uid }),
       });
       lock = await acquireInstallLock(client, name, progress, deps.signal);
     }

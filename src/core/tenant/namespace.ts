@@ -14,8 +14,9 @@ export function getNamespace(client: KubeClient, name: string): Promise<KubeObje
 }
 
 /** Creates the namespace; a 409 means someone else created it first (another install). */
-export async function createNamespace(client: KubeClient, namespace: KubeObject): Promise<void> {
-  await client.request({ method: 'POST', path: collectionPath('Namespace'), body: namespace });
+/** Creates the namespace; the answer is the namespace as created (its uid included). */
+export function createNamespace(client: KubeClient, namespace: KubeObject): Promise<KubeObject> {
+  return client.request<KubeObject>({ method: 'POST', path: collectionPath('Namespace'), body: namespace });
 }
 
 /** Sets mimt's labels and annotations on an existing namespace, leaving everyone else's alone. */
