@@ -108,7 +108,7 @@ const NOTES: Record<Exclude<Name, 'startup'>, string[]> = {
     'Re-install: the same tenant, chart and values again (mimt changes nothing) against `helm upgrade` with the same chart (helm writes a new revision).',
   ],
   metrics: [
-    "kubectl top reads only the usage; mimt also reads the tenants, their pods (requests, limits) and quotas. The fixture's pods carry KWOK usage annotations.",
+    "kubectl top reads only the usage; mimt also reads the tenants, their pods (requests, limits) and quotas, which the second peer fetches with kubectl too (the same data). The fixture's pods carry KWOK usage annotations.",
   ],
 };
 
