@@ -76,7 +76,6 @@ interface RenderedRelease {
 function comparable(object: KubeObject): KubeObject {
   const { status: _status, metadata, ...rest } = object as KubeObject & { status?: unknown };
   const {
-    managedFields: _managed,
     resourceVersion: _version,
     generation: _generation,
     uid: _uid,

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
+import { ManagedFieldsFilter } from './managed-fields.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
 import { type AuthMaterial, staticAuth } from './static-auth.ts';
 import type { KubeList, KubeObject } from './objects.ts';
@@ -54,7 +55,7 @@ interface Credentials extends AuthMaterial {
 interface Response {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: string;
+  body: Buffer;
 }
 
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -206,13 +207,13 @@ export class KubeClient {
   private async once(spec: RequestSpec): Promise<Response> {
     const started = Date.now();
     const response = await this.open(spec, this.options.requestTimeoutMs);
-    const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    const body = new ManagedFieldsFilter();
+    for await (const chunk of response) body.push(chunk as Buffer);
     const status = response.statusCode ?? 0;
     this.options.onRequest?.(
       `${spec.method ?? 'GET'} ${this.url(spec.path, spec.query).href} ${status} in ${Date.now() - started} milliseconds`,
     );
-    return { status, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+    return { status, headers: response.headers, body: body.end() };
   }
 
   /** One request with bounded retries; resolves with the parsed JSON body of a 2xx answer. */
@@ -235,7 +236,7 @@ export class KubeClient {
         throw this.failure(spec, { code, message: (error as Error).message });
       }
       if (response.status >= 200 && response.status < 300) {
-        return (response.body === '' ? undefined : JSON.parse(response.body)) as T;
+        return (response.body.length === 0 ? undefined : JSON.parse(response.body.toString('utf8'))) as T;
       }
       // A 429 was never processed, so any verb may be retried; a 5xx only for reads.
       const retryable = response.status === 429 || (method === 'GET' && RETRYABLE_STATUS.has(response.status));
@@ -244,11 +245,12 @@ export class KubeClient {
         await sleep(Number.isFinite(after) && after > 0 ? Math.min(after, 10) * 1000 : 250 * 2 ** attempt);
         continue;
       }
+      const text = response.body.toString('utf8');
       let body: RequestFailure['body'];
       try {
-        body = JSON.parse(response.body);
+        body = JSON.parse(text);
       } catch {
-        body = { message: response.body.slice(0, 200) };
+        body = { message: text.slice(0, 200) };
       }
       throw this.failure(spec, { status: response.status, body });
     }
