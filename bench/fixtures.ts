@@ -10,10 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { BENCH_LABEL, kubectl, log, sleep, stopped } from './common.ts';
 
 export const PODS_PER_TENANT = 2;
+/** Pods per KWOK node: more nodes as the tenants grow, as a real cluster would add them. */
+const PODS_PER_NODE = 1000;
 
 export interface Fixture {
   run: string;
-  node: string;
+  /** The bench's KWOK nodes (named `mimt-bench-<run>-<n>`): as many as its pods need. */
+  nodes: number;
   /** Every namespace of the run starts with it. */
   prefix: string;
   /** The scale tenants' names start with it (the logs and install tenants' do not). */
@@ -23,7 +26,7 @@ export interface Fixture {
 
 export function newFixture(): Fixture {
   const run = `b${randomBytes(2).toString('hex')}`;
-  return { run, node: `mimt-bench-${run}`, prefix: `bench-${run}-`, tenantPrefix: `bench-${run}-t-`, tenants: [] };
+  return { run, nodes: 0, prefix: `bench-${run}-`, tenantPrefix: `bench-${run}-t-`, tenants: [] };
 }
 
 export async function applyList(items: object[]): Promise<void> {
@@ -38,16 +41,17 @@ export async function applyList(items: object[]): Promise<void> {
  * Hostname by which metrics-server and the API server reach KWOK. Tainted, so that no other pod
  * lands on it; its pods use the host network, so that no pod CIDR runs out of addresses.
  */
-function benchNode(f: Fixture): object {
+function benchNode(f: Fixture, n: number): object {
+  const name = `mimt-bench-${f.run}-${n}`;
   return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
-      name: f.node,
-      labels: { type: 'kwok', 'kubernetes.io/hostname': f.node, [BENCH_LABEL]: f.run },
+      name,
+      labels: { type: 'kwok', 'kubernetes.io/hostname': name, [BENCH_LABEL]: f.run },
       annotations: {
         'kwok.x-k8s.io/node': 'fake',
-        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${f.node}/metrics/resource`,
+        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${name}/metrics/resource`,
       },
     },
     spec: { taints: [{ key: BENCH_LABEL, value: f.run, effect: 'NoSchedule' }] },
@@ -56,14 +60,18 @@ function benchNode(f: Fixture): object {
         { type: 'Hostname', address: 'localhost' },
         { type: 'InternalIP', address: '127.0.0.9' },
       ],
-      allocatable: { cpu: '1k', memory: '4Ti', pods: '10000' },
-      capacity: { cpu: '1k', memory: '4Ti', pods: '10000' },
+      allocatable: { cpu: '1k', memory: '4Ti', pods: String(PODS_PER_NODE) },
+      capacity: { cpu: '1k', memory: '4Ti', pods: String(PODS_PER_NODE) },
     },
   };
 }
 
-export async function createNode(f: Fixture): Promise<void> {
-  await applyList([benchNode(f)]);
+/** Adds nodes until the pods of `tenants` tenants fit, with one node more for the scenarios' own. */
+export async function growNodes(f: Fixture, tenants: number): Promise<void> {
+  const want = Math.ceil((tenants * PODS_PER_TENANT) / PODS_PER_NODE) + 1;
+  if (want <= f.nodes) return;
+  await applyList(Array.from({ length: want - f.nodes }, (_, i) => benchNode(f, f.nodes + i)));
+  f.nodes = want;
 }
 
 /** What a pod spec needs to run on the bench node. */
@@ -150,8 +158,9 @@ function tenantObjects(name: string, index: number, f: Fixture): object[] {
 export async function growTenants(f: Fixture, count: number): Promise<void> {
   const from = f.tenants.length;
   if (count <= from) return;
-  const names = Array.from({ length: count - from }, (_, i) => `${f.tenantPrefix}${String(from + i).padStart(4, '0')}`);
+  const names = Array.from({ length: count - from }, (_, i) => `${f.tenantPrefix}${String(from + i).padStart(5, '0')}`);
   log(`creating tenants ${from + 1}–${count} (run ${f.run})`);
+  await growNodes(f, count);
   await applyList(names.map((name) => tenantNamespace(name, f)));
   // Four kubectl processes at once: each is limited by its own client-side rate limit.
   const chunks = 4;
@@ -163,13 +172,19 @@ export async function growTenants(f: Fixture, count: number): Promise<void> {
   await waitUntil('pods running', count * PODS_PER_TENANT, () => runningPods(f, f.tenantPrefix));
 }
 
-/** Polls `count` until it reaches `target`; fails when it stops moving for five minutes. */
+/**
+ * Polls `count` until it reaches `target`; fails when it stops moving for five minutes. A count of
+ * twenty thousand pods takes the API server a while: the pause after it is twice as long, so that
+ * the polling does not slow down what it waits for.
+ */
 export async function waitUntil(what: string, target: number, count: () => Promise<number>): Promise<void> {
   let last = -1;
   let stalledSince = Date.now();
   for (;;) {
     stopped.throwIfAborted();
+    const started = Date.now();
     const now = await count();
+    const took = Date.now() - started;
     if (now >= target) return log(`${now}/${target} ${what}`);
     if (now !== last) {
       log(`${now}/${target} ${what}`);
@@ -177,7 +192,7 @@ export async function waitUntil(what: string, target: number, count: () => Promi
     }
     if (Date.now() - stalledSince > 300_000) throw new Error(`${what} stopped at ${now}`);
     last = now;
-    await sleep(3000);
+    await sleep(Math.max(3000, 2 * took));
   }
 }
 
@@ -228,5 +243,5 @@ export async function removeFixture(f: Fixture): Promise<void> {
     log(`${left.length} namespaces terminating`);
     await sleep(5000);
   }
-  await kubectl(['delete', 'node', f.node, '--ignore-not-found']);
+  await kubectl(['delete', 'nodes', '-l', `${BENCH_LABEL}=${f.run}`]);
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { ROOT, env, log, plugin, stopped } from './common.ts';
-import { type Fixture, createNode, growTenants, newFixture, removeFixture } from './fixtures.ts';
+import { type Fixture, growNodes, growTenants, newFixture, removeFixture } from './fixtures.ts';
 
 const { values } = parseArgs({
   options: { tenants: { type: 'string', default: '100' }, runs: { type: 'string', default: '7' } },
@@ -39,7 +39,7 @@ try {
     onMember(member);
     const f = newFixture();
     fixtures.set(member, f);
-    await createNode(f);
+    await growNodes(f, 0);
     await growTenants(f, TENANTS);
   }
   const fleet: number[] = [];

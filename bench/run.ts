@@ -26,7 +26,7 @@ import {
   stopped,
   useCopyOfDist,
 } from './common.ts';
-import { createNode, growTenants, newFixture, removeFixture } from './fixtures.ts';
+import { growNodes, growTenants, newFixture, removeFixture } from './fixtures.ts';
 import { type Results, machine, markdown, versions, writeFormatted } from './report.ts';
 import { install } from './scenarios/install.ts';
 import { kubePlus } from './scenarios/kubeplus.ts';
@@ -142,7 +142,7 @@ try {
     }
     seconds.startup = Math.round((Date.now() - t) / 1000);
   }
-  if (only.some((n) => n !== 'startup')) await createNode(fixture);
+  if (only.some((n) => n !== 'startup')) await growNodes(fixture, 0);
   if (wanted('logs')) {
     await createLogTenants(fixture, logPods, lines as number, logsDir);
     for (const pods of logPods) await measure('logs', `${pods} pods`, () => logs(ctx, fixture, pods, lines as number));
