@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { buildDefine } from '../build-info.ts';
+import { leanStart } from '../lean-start.ts';
 import { adHocSign } from './macho-sign.ts';
 import { EXECUTABLE, type Platform } from './platforms.ts';
 
@@ -32,6 +33,7 @@ export async function bundleForSea(outfile: string): Promise<void> {
     // yargs and its parser call createRequire(import.meta.url); inside a SEA the script's own
     // path is the executable's (__filename), which is all they need it for.
     define: { ...buildDefine(), 'import.meta.url': META_URL },
+    plugins: [leanStart()],
     banner: { js: `var ${META_URL} = require('node:url').pathToFileURL(__filename).href;` },
   });
 }
