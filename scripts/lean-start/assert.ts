@@ -1,5 +1,5 @@
 /**
- * The two assertions yargs makes, without node:assert (loading it sets up stderr and colours: 10 ms).
+ * The two assertions yargs makes, without node:assert (loading it sets up stderr and colours: about 5 ms).
  * yargs asserts how it is called, and that its package.json lookup found a file, which it catches.
  */
 type Check = (actual: unknown, expected: unknown, message?: string) => void;
