@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, syml
 import path from 'node:path';
 import { build } from 'esbuild';
 import { buildDefine } from './build-info.ts';
+import { leanStart } from './lean-start.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -29,6 +30,7 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   define: buildDefine(),
+  plugins: [leanStart()],
   banner: {
     // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
     js: "import { createRequire as __mimtRequire } from 'node:module'; const require = __mimtRequire(import.meta.url);",

@@ -30,7 +30,7 @@ import { tarGz, zip } from './release/archive.ts';
 import { archiveUri, renderManifest } from './release/manifest.ts';
 import { cacheDir, nodeBinary } from './release/node-binaries.ts';
 import { type Platform, archiveName, blobMaker, executableName, platformName, platforms } from './release/platforms.ts';
-import { bundleForSea, injectSea, seaBlob } from './release/sea.ts';
+import { type SeaScripts, bundleForSea, injectSea, seaBlob } from './release/sea.ts';
 
 /** A placeholder organisation: the project has no public repository yet. */
 const DEFAULT_BASE_URL = 'https://github.com/mimt-dev/mimt/releases/download/v{{VERSION}}';
@@ -83,8 +83,8 @@ async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<voi
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const folderOf = (p: Platform): string => `${p.os}_${p.arch}`;
 
-/** Builds every platform's executable and archive into `dir`, from the bundle `script`. */
-async function buildAll(dir: string, script: string, date: Date): Promise<void> {
+/** Builds every platform's executable and archive into `dir`, from the bundle `scripts`. */
+async function buildAll(dir: string, scripts: SeaScripts, date: Date): Promise<void> {
   // Fetched one at a time, before the parallel part: npm and its cache are not made for races.
   const nodes = new Map(targets.map((p) => [p, { target: nodeBinary(p, log), blob: nodeBinary(blobMaker(p), log) }]));
   await inParallel(targets, async (p) => {
@@ -93,7 +93,7 @@ async function buildAll(dir: string, script: string, date: Date): Promise<void> 
     mkdirSync(folder, { recursive: true });
     const node = nodes.get(p) as { target: string; blob: string };
     const blob = path.join(folder, 'sea.blob');
-    await seaBlob(script, blob, node.blob, node.blob === node.target);
+    await seaBlob(scripts, blob, node.blob, node.blob === node.target);
     await injectSea(p, node.target, blob, path.join(folder, executableName(p)));
     rmSync(blob);
     copyFileSync(license, path.join(folder, 'LICENSE'));
@@ -118,12 +118,12 @@ mkdirSync(releaseCache, { recursive: true });
 const work = path.join(releaseCache, `.tmp-${process.pid}`);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-const script = path.join(work, 'kubectl-mimt.cjs');
-await bundleForSea(script);
+const scripts = await bundleForSea(work);
 
 // What the release is made of: the bundle, the node builds, LICENSE and the release scripts.
 const key = createHash('sha256')
-  .update(readFileSync(script))
+  .update(readFileSync(scripts.main))
+  .update(readFileSync(scripts.back))
   .update(JSON.stringify({ version, targets }))
   .update(readFileSync(license))
   .update(
@@ -141,8 +141,9 @@ if (existsSync(path.join(built, '.done'))) {
   log(`reusing the build of these inputs (${key})`);
   rmSync(work, { recursive: true, force: true });
 } else {
-  await buildAll(work, script, sourceDate());
-  rmSync(script);
+  await buildAll(work, scripts, sourceDate());
+  rmSync(scripts.main);
+  rmSync(scripts.back);
   writeFileSync(path.join(work, '.done'), '');
   // Only the newest build is kept (each is some 800 MB); unfinished ones may be another run's.
   for (const old of readdirSync(releaseCache).filter((f) => !f.startsWith('.tmp-'))) {

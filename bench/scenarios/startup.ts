@@ -31,11 +31,10 @@ async function buildSea(dir: string): Promise<string> {
   const target = platforms(pkg.devDependencies.node as string).find((p) => p.os === 'linux' && p.arch === 'amd64');
   if (!target) throw new Error('no linux/amd64 platform in scripts/release/platforms.ts');
   const node = nodeBinary(target, log);
-  const script = path.join(dir, 'kubectl-mimt.cjs');
   const blob = path.join(dir, 'sea.blob');
   const out = path.join(dir, 'kubectl-mimt');
-  await bundleForSea(script);
-  await seaBlob(script, blob, node, true);
+  const scripts = await bundleForSea(dir);
+  await seaBlob(scripts, blob, node, true);
   await injectSea(target, node, blob, out);
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * Standalone executables with Node.js single executable applications (SEA): the dispatcher bundled
- * into one CommonJS script, turned into a blob by node, injected into the target's node executable
+ * into a CommonJS script and a second one loaded on first use (sea-split.ts), turned into a blob by node, injected into the target's node executable
  * with postject, then signed where the platform needs it.
  */
 import { execFile } from 'node:child_process';
@@ -8,20 +8,30 @@ import { chmodSync, copyFileSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { buildDefine } from '../build-info.ts';
+import { leanStart } from '../lean-start.ts';
 import { adHocSign } from './macho-sign.ts';
 import { EXECUTABLE, type Platform } from './platforms.ts';
+import { BACK_ASSET, BACK_CACHE_ASSET } from './sea-back.ts';
+import { bundleInTwo } from './sea-split.ts';
 
 const run = promisify(execFile);
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const META_URL = '__mimtImportMetaUrl';
 
-/** Bundles the dispatcher without code splitting: a SEA runs exactly one script. */
-export async function bundleForSea(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'sea-main.ts')],
-    outfile,
+/** The two scripts of a standalone executable (sea-split.ts). */
+export interface SeaScripts {
+  main: string;
+  back: string;
+}
+
+/**
+ * Bundles the dispatcher into `dir` without code splitting (a SEA runs one CommonJS script): the
+ * main script and the second one, loaded on first use.
+ */
+export async function bundleForSea(dir: string): Promise<SeaScripts> {
+  const scripts = { main: path.join(dir, 'kubectl-mimt.cjs'), back: path.join(dir, BACK_ASSET) };
+  await bundleInTwo(path.join(import.meta.dirname, 'sea-main.ts'), scripts.main, scripts.back, {
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -32,31 +42,42 @@ export async function bundleForSea(outfile: string): Promise<void> {
     // yargs and its parser call createRequire(import.meta.url); inside a SEA the script's own
     // path is the executable's (__filename), which is all they need it for.
     define: { ...buildDefine(), 'import.meta.url': META_URL },
+    plugins: [leanStart()],
     banner: { js: `var ${META_URL} = require('node:url').pathToFileURL(__filename).href;` },
   });
+  return scripts;
 }
 
 /**
  * Writes the SEA preparation blob. `nodeForBlob` must be of the target's Node.js version; the code
- * cache (compiled bytecode, about half the start-up time) is only valid for the very binary that
- * made it, so it is asked for only when that binary is the target.
+ * caches of both scripts (compiled bytecode, about half the start-up time) are only valid for the
+ * very binary that made them, so they are made only when that binary is the target.
  */
-export async function seaBlob(script: string, out: string, nodeForBlob: string, codeCache: boolean): Promise<void> {
+export async function seaBlob(
+  scripts: SeaScripts,
+  out: string,
+  nodeForBlob: string,
+  codeCache: boolean,
+): Promise<void> {
   const config = `${out}.json`;
+  const cache = `${out}.back-cache`;
+  if (codeCache) await run(nodeForBlob, [path.join(import.meta.dirname, 'back-cache.ts'), scripts.back, cache]);
   writeFileSync(
     config,
     JSON.stringify({
-      main: script,
+      main: scripts.main,
       output: out,
       disableExperimentalSEAWarning: true,
       useCodeCache: codeCache,
       useSnapshot: false,
+      assets: { [BACK_ASSET]: scripts.back, ...(codeCache ? { [BACK_CACHE_ASSET]: cache } : {}) },
     }),
   );
   try {
     await run(nodeForBlob, ['--experimental-sea-config', config]);
   } finally {
     rmSync(config, { force: true });
+    rmSync(cache, { force: true });
   }
 }
 
