@@ -71,9 +71,13 @@ async function readPolicies(
   return { objects, pods, shortfalls: short.shortfalls };
 }
 
-function auditTenant(tenant: Tenant, namespaces: KubeObject[]): AuditTenant {
-  const namespace = namespaces.find((ns) => ns.metadata.name === tenant.namespace);
-  return { tenant, labels: namespace?.metadata.labels ?? {}, annotations: namespace?.metadata.annotations ?? {} };
+/** Each tenant with its namespace's labels and annotations (where its settings are recorded). */
+function withNamespaces(tenants: Tenant[], namespaces: KubeObject[]): AuditTenant[] {
+  const byName = new Map(namespaces.map((ns) => [ns.metadata.name, ns]));
+  return tenants.map((tenant) => {
+    const namespace = byName.get(tenant.namespace);
+    return { tenant, labels: namespace?.metadata.labels ?? {}, annotations: namespace?.metadata.annotations ?? {} };
+  });
 }
 
 export interface AuditResult {
@@ -101,12 +105,12 @@ export async function auditPolicies(
   if (only) {
     const found = await listTenants(client, { names: [only.name] }, report);
     const chosen = resolveTenant(found.tenants, only.name, only.source);
-    all = found.tenants.map((t) => auditTenant(t, found.namespaces));
+    all = withNamespaces(found.tenants, found.namespaces);
     audited = all.filter((t) => t.tenant === chosen);
     read = await readPolicies(client, [chosen.namespace], report);
   } else {
     const across = await readAcrossTenants(client, [], report, (scope, into) => readPolicies(client, scope, into));
-    all = across.tenants.tenants.map((t) => auditTenant(t, across.tenants.namespaces));
+    all = withNamespaces(across.tenants.tenants, across.tenants.namespaces);
     audited = all;
     read = across.data;
   }

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../kube/objects.ts';
 import { type Tenant, recordedPolicy } from '../tenant/contract.ts';
+import { groupByNamespace } from '../tenant/inventory.ts';
 import type { Shortfall } from '../tenant/workloads.ts';
 import { intentionalAllowFrom } from './allow.ts';
 import { type Subject, isProfileObject, quotaLines, subjectText, subjectsOf } from './describe.ts';
@@ -56,11 +57,20 @@ const EVERYONE = new Set(['system:authenticated', 'system:unauthenticated', 'sys
 
 const QUOTA_NEAR = 0.9;
 
+/** The input indexed once: an audit looks up each tenant's share, never scans everyone's for it. */
 interface Context {
   input: AuditInput;
   byNamespace: Map<string, AuditTenant>;
+  /** tenant name → its namespace. */
+  namespaceOf: Map<string, string>;
+  /** namespace → its policy objects, and its pods. */
+  objects: Map<string, KubeObject[]>;
+  pods: Map<string, KubeObject[]>;
   /** user or group (kind/name) → the tenants it owns, from their recorded settings. */
   owners: Map<string, string[]>;
+  clusterRoles: Map<string, KubeObject>;
+  /** tenant name → the RoleBindings (any namespace) that name one of its identities. */
+  bindingsOf: Map<string, KubeObject[]>;
 }
 
 /** A finding of one tenant; auditTenants names the tenant. */
@@ -70,8 +80,9 @@ function found(severity: Severity, rule: string, object: string, message: string
   return { severity, rule, object, message };
 }
 
-function inNamespace(objects: KubeObject[], namespace: string, kind?: string): KubeObject[] {
-  return objects.filter((o) => o.metadata.namespace === namespace && (kind === undefined || o.kind === kind));
+function inNamespace(objects: Map<string, KubeObject[]>, namespace: string, kind?: string): KubeObject[] {
+  const all = objects.get(namespace) ?? [];
+  return kind === undefined ? all : all.filter((o) => o.kind === kind);
 }
 
 function settingsOf(t: AuditTenant): { settings?: PolicySettings; problem?: string } {
@@ -82,7 +93,7 @@ function settingsOf(t: AuditTenant): { settings?: PolicySettings; problem?: stri
 
 function driftFindings(t: AuditTenant, settings: PolicySettings, ctx: Context): Found[] {
   const { name, namespace } = t.tenant;
-  const live = inNamespace(ctx.input.objects, namespace);
+  const live = inNamespace(ctx.objects, namespace);
   return diffObjects(renderPolicy(namespace, settings), live, live.filter(isProfileObject)).map((diff) => {
     if (diff.drift === 'unexpected') {
       const message = `not in profile ${settings.profile}: kubectl mimt policy apply ${name} removes it`;
@@ -146,8 +157,8 @@ function exposure(reach: Reach, self: string, ctx: Context): Severity | undefine
 }
 
 function networkFindings(t: AuditTenant, ctx: Context): Found[] {
-  const namespaceOf = (name: string) => ctx.input.tenants.find((x) => x.tenant.name === name)?.tenant.namespace ?? name;
-  return inNamespace(ctx.input.objects, t.tenant.namespace, 'NetworkPolicy').flatMap((policy): Found[] => {
+  const namespaceOf = (name: string) => ctx.namespaceOf.get(name) ?? name;
+  return inNamespace(ctx.objects, t.tenant.namespace, 'NetworkPolicy').flatMap((policy): Found[] => {
     const object = `NetworkPolicy/${policy.metadata.name}`;
     const from = intentionalAllowFrom(policy, namespaceOf);
     if (from !== undefined) {
@@ -169,7 +180,7 @@ function networkFindings(t: AuditTenant, ctx: Context): Found[] {
 
 function podFindings(t: AuditTenant, ctx: Context): Found[] {
   type Container = { name: string; resources?: { requests?: Record<string, string> } };
-  return inNamespace(ctx.input.pods, t.tenant.namespace).flatMap((pod): Found[] => {
+  return inNamespace(ctx.pods, t.tenant.namespace).flatMap((pod): Found[] => {
     const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
     const lacking = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((c) => {
       const missing = ['cpu', 'memory'].filter((r) => c.resources?.requests?.[r] === undefined);
@@ -183,7 +194,7 @@ function podFindings(t: AuditTenant, ctx: Context): Found[] {
 }
 
 function quotaFindings(t: AuditTenant, ctx: Context): Found[] {
-  return inNamespace(ctx.input.objects, t.tenant.namespace, 'ResourceQuota').flatMap((quota): Found[] => {
+  return inNamespace(ctx.objects, t.tenant.namespace, 'ResourceQuota').flatMap((quota): Found[] => {
     const near = quotaLines(quota).filter((l) => l.share !== undefined && l.share >= QUOTA_NEAR);
     if (!near.length) return [];
     const used = near.map((l) => `${l.resource} ${l.used}/${l.hard} (${Math.round((l.share as number) * 100)}%)`);
@@ -220,7 +231,7 @@ function tenantsOf(subject: Subject, ctx: Context): string[] {
 }
 
 function bindingFindings(t: AuditTenant, ctx: Context): Found[] {
-  return inNamespace(ctx.input.objects, t.tenant.namespace, 'RoleBinding').flatMap((binding): Found[] => {
+  return inNamespace(ctx.objects, t.tenant.namespace, 'RoleBinding').flatMap((binding): Found[] => {
     const role = binding.roleRef as { kind: string; name: string } | undefined;
     const foreign = subjectsOf(binding).flatMap((subject) => {
       const tenants = tenantsOf(subject, ctx);
@@ -268,9 +279,9 @@ function ownSubjects(binding: KubeObject, t: AuditTenant, ctx: Context): string[
  * namespace, and over cluster-scoped objects), or a RoleBinding in another namespace.
  */
 function escapedAccessFindings(t: AuditTenant, ctx: Context): Found[] {
-  const roles = new Map((ctx.input.clusterRoles ?? []).map((r) => [r.metadata.name, r]));
   const rights = (role: { kind?: string; name?: string } | undefined): string => {
-    const rules = role?.kind === 'ClusterRole' ? (roles.get(role.name ?? '')?.rules as Rule[] | undefined) : undefined;
+    const rules =
+      role?.kind === 'ClusterRole' ? (ctx.clusterRoles.get(role.name ?? '')?.rules as Rule[] | undefined) : undefined;
     return rules?.length ? `: ${rightsText(rules)}` : '';
   };
   const cluster = (ctx.input.clusterBindings ?? []).flatMap((binding): Found[] => {
@@ -280,8 +291,8 @@ function escapedAccessFindings(t: AuditTenant, ctx: Context): Found[] {
     const message = `gives ${who.join(', ')} ClusterRole ${role?.name ?? '?'} in every namespace${rights(role)}`;
     return [found('high', 'cluster-wide-access', `ClusterRoleBinding/${binding.metadata.name}`, message)];
   });
-  const elsewhere = ctx.input.objects
-    .filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace !== t.tenant.namespace)
+  const elsewhere = (ctx.bindingsOf.get(t.tenant.name) ?? [])
+    .filter((o) => o.metadata.namespace !== t.tenant.namespace)
     .flatMap((binding): Found[] => {
       const who = ownSubjects(binding, t, ctx);
       if (!who.length) return [];
@@ -300,9 +311,29 @@ export function auditTenants(input: AuditInput): Finding[] {
     const owner = settingsOf(t).settings?.owner;
     if (!owner) continue;
     const key = `${owner.kind}/${owner.name}`;
-    owners.set(key, [...(owners.get(key) ?? []), t.tenant.name]);
+    const owned = owners.get(key);
+    if (owned) owned.push(t.tenant.name);
+    else owners.set(key, [t.tenant.name]);
   }
-  const ctx: Context = { input, byNamespace: new Map(input.tenants.map((t) => [t.tenant.namespace, t])), owners };
+  const ctx: Context = {
+    input,
+    byNamespace: new Map(input.tenants.map((t) => [t.tenant.namespace, t])),
+    namespaceOf: new Map(input.tenants.map((t) => [t.tenant.name, t.tenant.namespace])),
+    objects: groupByNamespace(input.objects),
+    pods: groupByNamespace(input.pods),
+    owners,
+    clusterRoles: new Map((input.clusterRoles ?? []).map((r) => [r.metadata.name, r])),
+    bindingsOf: new Map(),
+  };
+  for (const binding of input.objects) {
+    if (binding.kind !== 'RoleBinding') continue;
+    const named = new Set(subjectsOf(binding).flatMap((subject) => tenantsOf(subject, ctx)));
+    for (const tenant of named) {
+      const bindings = ctx.bindingsOf.get(tenant);
+      if (bindings) bindings.push(binding);
+      else ctx.bindingsOf.set(tenant, [binding]);
+    }
+  }
   const findings = input.audited
     .filter((t) => !t.tenant.namespaceMissing)
     .flatMap((t) =>
