@@ -38,8 +38,7 @@ export class ManagedFieldsFilter {
   private dropComma = false;
 
   push(chunk: Buffer): void {
-    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = Buffer.alloc(0);
+    const buf = this.joined(chunk);
     let i = 0;
     while (i < buf.length) {
       if (this.skipping) {
@@ -68,6 +67,22 @@ export class ManagedFieldsFilter {
       this.escaped = false;
       i = at + VALUE_OFFSET;
     }
+  }
+
+  /**
+   * The chunk, with the bytes held back from the one before only when the key starts in them:
+   * joining every chunk to the few bytes before it would copy the whole answer once more.
+   */
+  private joined(chunk: Buffer): Buffer {
+    const pending = this.pending;
+    if (!pending.length) return chunk;
+    this.pending = Buffer.alloc(0);
+    // A chunk too short to tell is as cheap to join as the joint would be.
+    if (chunk.length < KEY.length) return Buffer.concat([pending, chunk]);
+    const at = Buffer.concat([pending, chunk.subarray(0, KEY.length - 1)]).indexOf(KEY);
+    if (at !== -1 && at < pending.length) return Buffer.concat([pending, chunk]);
+    this.keep(pending);
+    return chunk;
   }
 
   /** Everything let through, as one JSON text. */
