@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
 import { ManagedFieldsFilter } from './managed-fields.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
@@ -208,7 +209,10 @@ export class KubeClient {
     const started = Date.now();
     const response = await this.open(spec, this.options.requestTimeoutMs);
     const body = new ManagedFieldsFilter();
-    for await (const chunk of response) body.push(chunk as Buffer);
+    // Each chunk as it arrives: iterating the stream would join the chunks buffered meanwhile
+    // into one more copy of the answer.
+    response.on('data', (chunk: Buffer) => body.push(chunk));
+    await finished(response);
     const status = response.statusCode ?? 0;
     this.options.onRequest?.(
       `${spec.method ?? 'GET'} ${this.url(spec.path, spec.query).href} ${status} in ${Date.now() - started} milliseconds`,
