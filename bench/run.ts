@@ -2,7 +2,7 @@
  * The benchmarks, side by side with the peers, on the local cluster (`make bench`: builds dist/,
  * starts the cluster and builds stern first). Not a test.
  *
- *   node bench/run.ts [--sizes 10,100,1000] [--runs 5] [--only startup,ls,metrics,logs,policy,install,kubeplus]
+ *   node bench/run.ts [--sizes 10,100,1000,10000] [--runs 5] [--only startup,ls,metrics,logs,policy,install,kubeplus]
  *                     [--log-pods 1,10,100] [--lines 10000] [--kubeplus-max 100]
  *
  * It makes the fixtures (bench/fixtures.ts), grows the tenants size by size and runs each scenario
@@ -40,14 +40,14 @@ const SCENARIOS = ['startup', 'logs', 'ls', 'policy', 'kubeplus', 'install', 'me
 type Name = (typeof SCENARIOS)[number];
 
 const USAGE =
-  'node bench/run.ts [--sizes 10,100,1000] [--runs N] [--only startup,ls,…] [--log-pods 1,10,100] [--lines N] [--kubeplus-max N]';
+  'node bench/run.ts [--sizes 10,100,1000,10000] [--runs N] [--only startup,ls,…] [--log-pods 1,10,100] [--lines N] [--kubeplus-max N]';
 function fail(message: string): never {
   console.error(`error: ${message}\nusage: ${USAGE}`);
   process.exit(2);
 }
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '10,100,1000' },
+    sizes: { type: 'string', default: '10,100,1000,10000' },
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
     'log-pods': { type: 'string', default: '1,10,100' },
