@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManagedFieldsFilter, withoutManagedFields } from '../../src/core/kube/managed-fields.ts';
+import { ManagedFieldsFilter } from '../../src/core/kube/managed-fields.ts';
+
+/** A whole answer through the filter, as one chunk. */
+function withoutManagedFields(json: Buffer): Buffer {
+  const filter = new ManagedFieldsFilter();
+  filter.push(json);
+  return filter.end();
+}
 
 /** Compact JSON, as the API server writes it. */
 const compact = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));

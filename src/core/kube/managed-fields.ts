@@ -125,10 +125,3 @@ export class ManagedFieldsFilter {
     return i;
   }
 }
-
-/** A whole JSON text without any `managedFields` member. */
-export function withoutManagedFields(json: Buffer): Buffer {
-  const filter = new ManagedFieldsFilter();
-  filter.push(json);
-  return filter.end();
-}
