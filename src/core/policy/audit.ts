@@ -304,16 +304,19 @@ function escapedAccessFindings(t: AuditTenant, ctx: Context): Found[] {
   return [...cluster, ...elsewhere];
 }
 
+function addTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
 /** Every finding for the audited tenants, the most severe first. */
 export function auditTenants(input: AuditInput): Finding[] {
   const owners = new Map<string, string[]>();
   for (const t of input.tenants) {
     const owner = settingsOf(t).settings?.owner;
     if (!owner) continue;
-    const key = `${owner.kind}/${owner.name}`;
-    const owned = owners.get(key);
-    if (owned) owned.push(t.tenant.name);
-    else owners.set(key, [t.tenant.name]);
+    addTo(owners, `${owner.kind}/${owner.name}`, t.tenant.name);
   }
   const ctx: Context = {
     input,
@@ -328,11 +331,7 @@ export function auditTenants(input: AuditInput): Finding[] {
   for (const binding of input.objects) {
     if (binding.kind !== 'RoleBinding') continue;
     const named = new Set(subjectsOf(binding).flatMap((subject) => tenantsOf(subject, ctx)));
-    for (const tenant of named) {
-      const bindings = ctx.bindingsOf.get(tenant);
-      if (bindings) bindings.push(binding);
-      else ctx.bindingsOf.set(tenant, [binding]);
-    }
+    for (const tenant of named) addTo(ctx.bindingsOf, tenant, binding);
   }
   const findings = input.audited
     .filter((t) => !t.tenant.namespaceMissing)
