@@ -19,6 +19,7 @@ import {
   env,
   plugin,
 } from './common.ts';
+import { checkGoals } from './goals.ts';
 
 export function machine() {
   const cpus = os.cpus();
@@ -142,6 +143,21 @@ const BASIS_NAME: Record<Basis, string> = {
   linesPerSecond: 'lines per second',
 };
 
+const VERDICT = { true: 'met', false: '**not met**', undefined: 'not measured' } as const;
+
+function goals(results: Results): string[] {
+  const rows = checkGoals(results.scenarios).map((g) => [g.goal, g.target, g.measured, VERDICT[`${g.met}`]]);
+  return [
+    '## Goals',
+    '',
+    'The speed goals set for this project, checked against this run. Where one is not met,',
+    '[performance.md](performance.md) says what the profiles show remains, and why.',
+    '',
+    table(['goal', 'target', 'measured', ''], rows),
+    '',
+  ];
+}
+
 export function markdown(results: Results): string {
   const { machine: m, versions: v, settings } = results;
   const heads = headline(results).flatMap(({ scenario, row }) =>
@@ -168,6 +184,7 @@ export function markdown(results: Results): string {
     '',
     table(['scenario', 'case', 'size', 'against', 'on', 'mimt', 'peer', 'mimt vs peer'], heads),
     '',
+    ...goals(results),
     '## Machine and versions',
     '',
     `- ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB; ${m.os} (shared with other work while measured)`,
