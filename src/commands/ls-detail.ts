@@ -3,7 +3,7 @@ import { parseSelector } from '../core/kube/selector.ts';
 import type { TenantSource } from '../core/tenant/contract.ts';
 import { tenantDetail } from '../core/detail/detail.ts';
 import { ReadReport } from '../core/kube/read.ts';
-import { listTenants, tenantInventory } from '../core/tenant/inventory.ts';
+import { listNamedTenants, tenantInventory } from '../core/tenant/inventory.ts';
 import { resolveTenant } from '../core/tenant/resolve.ts';
 import type { Document } from '../output/result.ts';
 import type { Snapshot } from './ls-watch.ts';
@@ -23,7 +23,7 @@ export async function takeDetail(
 ): Promise<Snapshot<Document>> {
   const matches = options.selector ? parseSelector(options.selector) : () => true;
   const report = new ReadReport();
-  const found = await listTenants(client, { names: [name] }, report);
+  const found = await listNamedTenants(client, [name], report);
   const tenant = resolveTenant(
     found.tenants.filter((t) => matches(t.labels)),
     name,

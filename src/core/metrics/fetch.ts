@@ -5,7 +5,7 @@ import { ReadReport, isForbidden } from '../kube/read.ts';
 import { collectionPath } from '../kube/resources.ts';
 import { collect, unreadableIn } from '../kube/scope.ts';
 import type { Tenant, TenantSource } from '../tenant/contract.ts';
-import { PAGE_SIZE, groupByNamespace, listTenants, readAcrossTenants } from '../tenant/inventory.ts';
+import { PAGE_SIZE, groupByNamespace, listNamedTenants, readAcrossTenants } from '../tenant/inventory.ts';
 import { resolveTenant } from '../tenant/resolve.ts';
 import type { PersistentVolumeClaim, Pod } from './pods.ts';
 import { type PodMetrics, type UsageIndex, indexUsage } from './usage.ts';
@@ -98,7 +98,7 @@ export async function takeMetricsSnapshot(
     return { tenants: measurable(tenants.tenants, podsUnreadable), ...rest, report };
   }
   // Named, the tenant's namespace is read even by a user who may not list namespaces.
-  const found = await listTenants(client, { names: [scope.tenant] }, report);
+  const found = await listNamedTenants(client, [scope.tenant], report);
   const tenant = resolveTenant(found.tenants, scope.tenant, scope.source);
   const { podsUnreadable, ...rest } = await namespaceData(client, [tenant.namespace], report);
   const refused = unreadableIn(podsUnreadable, tenant.namespace);

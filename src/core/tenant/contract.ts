@@ -57,6 +57,9 @@ export const OWNED_POLICY_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY_MIMT},${L
 
 // Reading
 
+/** The namespaces that claim to hold these tenants, as a label selector. */
+export const tenantNamespaceSelector = (names: readonly string[]): string => `${LABEL_TENANT} in (${names.join(',')})`;
+
 export const isMimtNamespaceLabels = (labels: Labels): boolean =>
   labels[LABEL_TENANT] !== undefined && labels[LABEL_MANAGED_BY] === MANAGED_BY_MIMT;
 export const isKubePlusNamespaceLabels = (labels: Labels): boolean =>

@@ -9,12 +9,26 @@ import {
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
 import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
-import { collectionPath, customResource } from '../kube/resources.ts';
-import { type Collected, type NamespaceRead, collect, readInScope, readNamespaces } from '../kube/scope.ts';
+import { collectionPath, customResource, objectPath } from '../kube/resources.ts';
+import {
+  type Collected,
+  type NamespaceRead,
+  collect,
+  readInScope,
+  readNamespaces,
+  readSelectedNamespaces,
+} from '../kube/scope.ts';
 import { tableRows } from '../kube/table.ts';
 import type { WatchTarget } from '../kube/watch.ts';
-import { KUBEPLUS_API_GROUP, KUBEPLUS_API_VERSION, type Tenant, type TenantSource } from './contract.ts';
-import { type KubePlusNamespaces, discoverTenants, kubePlusNamespaces } from './discover.ts';
+import {
+  KUBEPLUS_API_GROUP,
+  KUBEPLUS_API_VERSION,
+  type Tenant,
+  type TenantSource,
+  tenantNamespaceSelector,
+} from './contract.ts';
+import { type KubePlusNamespaces, discoverTenants, kubePlusNamespaces, parseHelmRelease } from './discover.ts';
+import { canNameNamespace } from './name.ts';
 import { type PodRow, podReady, summarizePods } from './pods.ts';
 import { resolveTenant } from './resolve.ts';
 import {
@@ -156,6 +170,53 @@ export async function listTenants(
   return { ...(await readTenants(client, options.names ?? [], report)), report };
 }
 
+/** The named tenants and what a command about them needs to know of how they were read. */
+export type NamedTenants = Pick<TenantsRead, 'tenants' | 'kubePlusCharts' | 'scope'> & { report: ReadReport };
+
+/**
+ * The tenants called `names`, without listing every namespace: the namespaces labelled as theirs (one
+ * list) and the KubePlus instances, then the namespace of each KubePlus instance so named. A command
+ * about one tenant costs the same among ten thousand tenants as among ten.
+ */
+export async function listNamedTenants(
+  client: KubeClient,
+  names: readonly string[],
+  report = new ReadReport(),
+): Promise<NamedTenants> {
+  const selectable = names.filter(canNameNamespace);
+  const [namespaces, kubeplus] = await Promise.all([
+    selectable.length
+      ? readSelectedNamespaces(client, names, tenantNamespaceSelector(selectable), report)
+      : readNamespaces(client, names, PAGE_SIZE, report),
+    kubePlusInstances(client, report),
+  ]);
+  if (kubeplus.forbidden && namespaces.scope === undefined) report.forbidden('KubePlus ResourceCompositions');
+  const instances = kubeplus.instances.filter((i) => names.includes(i.metadata.name));
+  const read = new Set(namespaces.items.map((ns) => ns.metadata.name));
+  // With a limited scope, the instance's namespace was read already if it could be.
+  const theirs =
+    namespaces.scope === undefined
+      ? [...new Set(instances.map((i) => parseHelmRelease(i.status?.helmrelease)?.namespace ?? i.metadata.name))]
+      : [];
+  const more = await Promise.all(
+    theirs
+      .filter((ns) => !read.has(ns))
+      .map((ns) =>
+        client.get<KubeObject>(objectPath('Namespace', undefined, ns)).catch((failed: unknown) => {
+          if (isNotFound(failed)) return undefined;
+          throw failed;
+        }),
+      ),
+  );
+  const items = [...namespaces.items, ...more.filter((ns): ns is KubeObject => ns !== undefined)];
+  return {
+    tenants: tenantsIn({ ...namespaces, items }, instances).filter((t) => names.includes(t.name)),
+    kubePlusCharts: kubeplus.charts,
+    scope: namespaces.scope,
+    report,
+  };
+}
+
 /** THE way a command turns a tenant name into a Tenant: exact name, either source, mismatches kept. */
 export async function findTenant(
   client: KubeClient,
@@ -163,7 +224,7 @@ export async function findTenant(
   source?: TenantSource,
   report = new ReadReport(),
 ): Promise<Tenant> {
-  return resolveTenant((await listTenants(client, { names: [name] }, report)).tenants, name, source);
+  return resolveTenant((await listNamedTenants(client, [name], report)).tenants, name, source);
 }
 
 /**

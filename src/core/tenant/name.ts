@@ -16,6 +16,9 @@ export function tenantNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Whether `name` can be a namespace's name, and so the value of a label selector that names it. */
+export const canNameNamespace = (name: string): boolean => name.length <= 63 && DNS1123_LABEL.test(name);
+
 export function assertTenantName(name: string): string {
   const problem = tenantNameProblem(name);
   if (problem) throw usageError(`invalid tenant name "${name}": ${problem}`);
