@@ -196,6 +196,7 @@ export function markdown(results: Results): string {
     '```sh',
     'make bench                     # builds, starts the local cluster, builds stern, runs bench/run.ts',
     'node bench/run.ts --sizes 10,100 --runs 3 --only ls,metrics   # a part of it',
+    'node bench/render.ts bench/results/<date>.json                # this page again from a run, after a change to its form',
     '```',
     '',
     'The bench makes its fixtures on a KWOK node of its own (label `mimt-bench`, namespaces named',
