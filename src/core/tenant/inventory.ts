@@ -8,7 +8,7 @@ import {
 } from '../helm/records.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, KubePlusInstance } from '../kube/objects.ts';
-import { ReadReport, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
+import { ReadReport, getOptional, isForbidden, isNotFound, readOptional } from '../kube/read.ts';
 import { collectionPath, customResource, objectPath } from '../kube/resources.ts';
 import {
   type Collected,
@@ -170,8 +170,8 @@ export async function listTenants(
   return { ...(await readTenants(client, options.names ?? [], report)), report };
 }
 
-/** The named tenants and what a command about them needs to know of how they were read. */
-export type NamedTenants = Pick<TenantsRead, 'tenants' | 'kubePlusCharts' | 'scope'> & { report: ReadReport };
+/** The named tenants, and the charts of KubePlus's Kinds, which their description shows. */
+export type NamedTenants = Pick<TenantsRead, 'tenants' | 'kubePlusCharts'>;
 
 /**
  * The tenants called `names`, without listing every namespace: the namespaces labelled as theirs (one
@@ -201,19 +201,12 @@ export async function listNamedTenants(
   const more = await Promise.all(
     theirs
       .filter((ns) => !read.has(ns))
-      .map((ns) =>
-        client.get<KubeObject>(objectPath('Namespace', undefined, ns)).catch((failed: unknown) => {
-          if (isNotFound(failed)) return undefined;
-          throw failed;
-        }),
-      ),
+      .map((ns) => getOptional<KubeObject>(client, objectPath('Namespace', undefined, ns))),
   );
   const items = [...namespaces.items, ...more.filter((ns): ns is KubeObject => ns !== undefined)];
   return {
     tenants: tenantsIn({ ...namespaces, items }, instances).filter((t) => names.includes(t.name)),
     kubePlusCharts: kubeplus.charts,
-    scope: namespaces.scope,
-    report,
   };
 }
 
