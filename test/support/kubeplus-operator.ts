@@ -16,8 +16,7 @@
  *   with its line breaks removed, into status.error, successful or not;
  * - a deleted instance loses its release and namespace.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +25,7 @@ import path from 'node:path';
 import { CLUSTER_BIN, apply, clusterEnv, kubectl, kubectlJson } from './cluster.ts';
 import { type KubePlusKind, kubePlusRelease } from './kubeplus.ts';
 import { run } from './run.ts';
+import { selfSignedCertificate } from './tls.ts';
 
 interface Instance {
   apiVersion?: string;
@@ -57,25 +57,6 @@ export interface StandInOperator {
   /** Every admission the webhook answered, dry runs included. */
   admissions: { operation: string; name: string; dryRun: boolean }[];
   stop(): Promise<void>;
-}
-
-/** A self-signed certificate for 127.0.0.1, which the API server is told to trust for the webhook. */
-function certificate(dir: string): { key: Buffer; cert: Buffer } {
-  const key = path.join(dir, 'tls.key');
-  const cert = path.join(dir, 'tls.crt');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
 const helmBin = path.join(CLUSTER_BIN, 'helm');
@@ -232,7 +213,8 @@ export async function startStandInOperator(
     });
   }
 
-  const tls = certificate(work);
+  // Self-signed for 127.0.0.1: the API server is told to trust it for the webhook.
+  const tls = selfSignedCertificate(work);
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
-import type tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
+import { Http2Streams, type OpenStream } from './http2-session.ts';
 import { ManagedFieldsFilter } from './managed-fields.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
-import { type AuthMaterial, staticAuth } from './static-auth.ts';
+import { type AuthMaterial, staticAuth, tlsOptions } from './static-auth.ts';
 import type { KubeList, KubeObject } from './objects.ts';
 import { type ServerTable, TABLE_ACCEPT } from './table.ts';
 
@@ -85,6 +86,7 @@ export class KubeClient {
   private readonly options: ClientOptions;
   private readonly authorize: () => Promise<Credentials>;
   private readonly base: URL;
+  private readonly streams: Http2Streams;
 
   private constructor(resolved: ResolvedKubeconfig, options: ClientOptions, authorize: () => Promise<Credentials>) {
     this.server = resolved.server;
@@ -96,6 +98,7 @@ export class KubeClient {
     this.options = options;
     this.authorize = authorize;
     this.base = new URL(resolved.server);
+    this.streams = new Http2Streams(this.base);
   }
 
   static async create(resolved: ResolvedKubeconfig, options: ClientOptions = {}): Promise<KubeClient> {
@@ -151,8 +154,12 @@ export class KubeClient {
   }
 
   /** Sends one request and resolves with the open response, for streams (watch, logs). */
-  private async open(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
-    const auth = await this.authorize();
+  private async open(
+    spec: RequestSpec,
+    timeoutMs: number | undefined,
+    authorized?: Credentials,
+  ): Promise<IncomingMessage> {
+    const auth = authorized ?? (await this.authorize());
     const url = this.url(spec.path, spec.query);
     const transport = url.protocol === 'http:' ? http : https;
     const headers = this.headers(auth, spec);
@@ -165,16 +172,8 @@ export class KubeClient {
     this.requests += 1;
     return new Promise((resolve, reject) => {
       // https.request hands these to tls.connect, secureContext included (its types leave it out).
-      const tlsOptions: https.RequestOptions & Pick<tls.ConnectionOptions, 'secureContext'> = {
-        ca: auth.ca,
-        cert: auth.cert,
-        key: auth.key,
-        secureContext: auth.secureContext,
-        rejectUnauthorized: auth.rejectUnauthorized,
-        servername: auth.servername,
-      };
       const request = transport.request(url, {
-        ...tlsOptions,
+        ...(tlsOptions(auth) as https.RequestOptions),
         method: spec.method ?? 'GET',
         headers,
         agent: auth.agent,
@@ -192,6 +191,27 @@ export class KubeClient {
       request.on('error', reject);
       request.end(body);
     });
+  }
+
+  /**
+   * Opens a long-lived GET over the client's HTTP/2 connection when the server speaks it over
+   * HTTPS without a proxy, otherwise as a request of its own.
+   */
+  private async openStream(spec: RequestSpec): Promise<OpenStream> {
+    const auth = await this.authorize();
+    const url = this.url(spec.path, spec.query);
+    if (url.protocol === 'https:' && auth.agent === undefined) {
+      const headers: Record<string, string | string[]> = this.headers(auth, spec);
+      const groups = this.options.impersonate?.groups ?? [];
+      if (groups.length) headers['Impersonate-Group'] = groups;
+      const answer = await this.streams.request(url.pathname + url.search, headers, auth, this.signalOf(spec));
+      if (answer) {
+        this.requests += 1;
+        return answer;
+      }
+    }
+    const response = await this.open(spec, undefined, auth);
+    return { status: response.statusCode ?? 0, headers: response.headers, body: response };
   }
 
   private failure(spec: RequestSpec, extra: Partial<RequestFailure>): Error {
@@ -323,24 +343,24 @@ export class KubeClient {
     query: Query,
     signal?: AbortSignal,
     options: { metadataOnly?: boolean } = {},
-  ): Promise<IncomingMessage> {
+  ): Promise<Readable> {
     const spec: RequestSpec = { path, query, signal, accept: options.metadataOnly ? METADATA_OBJECT : undefined };
-    let response: IncomingMessage;
+    let response: OpenStream;
     const started = Date.now();
     try {
-      response = await this.open(spec, undefined);
+      response = await this.openStream(spec);
     } catch (error) {
       if (signal?.aborted) throw error;
       throw this.failure(spec, { code: (error as NodeJS.ErrnoException).code, message: (error as Error).message });
     }
-    const status = response.statusCode ?? 0;
+    const { status } = response;
     // A stream has no end to time: the line says when its answer began.
     this.options.onRequest?.(
       `GET ${this.url(path, query).href} ${status} in ${Date.now() - started} milliseconds (stream)`,
     );
-    if (status >= 200 && status < 300) return response;
+    if (status >= 200 && status < 300) return response.body;
     const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    for await (const chunk of response.body) chunks.push(chunk as Buffer);
     let body: RequestFailure['body'];
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

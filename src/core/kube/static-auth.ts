@@ -17,6 +17,18 @@ export interface AuthMaterial {
   servername?: string;
 }
 
+/** The TLS half of the material, as tls.connect takes it (and https.request passes it on). */
+export function tlsOptions(auth: AuthMaterial): tls.ConnectionOptions {
+  return {
+    ca: auth.ca,
+    cert: auth.cert,
+    key: auth.key,
+    secureContext: auth.secureContext,
+    rejectUnauthorized: auth.rejectUnauthorized,
+    servername: auth.servername,
+  };
+}
+
 /** Fields whose meaning is plain: certificates, a token, a password (extensions carry no credentials). */
 const STATIC_CLUSTER = new Set([
   'server',

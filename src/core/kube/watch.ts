@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MimtError, failure } from '../errors.ts';
 import type { KubeClient } from './client.ts';
@@ -27,7 +27,7 @@ interface WatchEvent {
 
 const MAX_DELAY_MS = 30_000;
 
-async function* watchEvents(response: IncomingMessage): AsyncGenerator<WatchEvent> {
+async function* watchEvents(response: Readable): AsyncGenerator<WatchEvent> {
   response.setEncoding('utf8');
   let pending = '';
   for await (const chunk of response) {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MimtError, failure } from '../errors.ts';
 import type { KubeClient, Query } from '../kube/client.ts';
@@ -34,7 +34,7 @@ function backoff(attempt: number): number {
 
 /** Reads lines off the response until it ends; a line cut by a broken connection is left for the resume. */
 async function readLines(
-  response: IncomingMessage,
+  response: Readable,
   resume: ResumePoint,
   hooks: TailHooks,
   delivered: { lines: number },
