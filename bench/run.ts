@@ -131,37 +131,85 @@ async function measure(name: Name, what: string, work: () => Promise<Row[]>): Pr
   seconds[name] = (seconds[name] ?? 0) + Math.round((Date.now() - t) / 1000);
 }
 
+/** Writes the results file and, for a whole run, docs/benchmarks.md. */
+async function record(): Promise<void> {
+  const scenarios: ScenarioResult[] = [
+    ...(startupResult ? [startupResult] : []),
+    ...SCENARIOS.filter((n): n is Exclude<Name, 'startup'> => n !== 'startup' && rows.has(n)).map((n) => ({
+      name: n,
+      title: TITLES[n],
+      notes: NOTES[n],
+      rows: rows.get(n) ?? [],
+    })),
+  ];
+  const date = new Date().toISOString().slice(0, 10);
+  const results: Results & { secondsPerScenario: Record<string, number> } = {
+    date,
+    machine: machine(),
+    versions: measuredVersions,
+    settings: {
+      sizes,
+      runs: ctx.runs,
+      slowRuns: ctx.slowRuns,
+      logPods,
+      logLines: lines as number,
+      kubePlusMax: kubePlusMax as number,
+    },
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+    secondsPerScenario: seconds,
+    failures,
+    scenarios,
+  };
+  const partial = values.only !== undefined;
+  const file = path.join(ROOT, 'bench', 'results', `${date}${partial ? `-${only.join('-')}` : ''}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await writeFormatted(file, JSON.stringify(results));
+  log(`written: ${path.relative(ROOT, file)}`);
+  if (!partial) {
+    await writeFormatted(path.join(ROOT, 'docs', 'benchmarks.md'), markdown(results));
+    log('written: docs/benchmarks.md');
+  }
+  console.log(markdown(results));
+  log(`total ${Math.round(results.totalSeconds / 60)} min; per scenario (s): ${JSON.stringify(seconds)}`);
+}
+
+// The results are written before the fixtures go: at 10,000 tenants the cluster takes about an
+// hour to remove the namespaces, and the figures need not wait for it.
 try {
-  if (wanted('startup')) {
-    const t = Date.now();
-    try {
-      startupResult = await startup(ctx);
-    } catch (error) {
-      if (!(error instanceof Mismatch)) throw error;
-      failures.push(`startup: ${error.message}`);
+  try {
+    if (wanted('startup')) {
+      const t = Date.now();
+      try {
+        startupResult = await startup(ctx);
+      } catch (error) {
+        if (!(error instanceof Mismatch)) throw error;
+        failures.push(`startup: ${error.message}`);
+      }
+      seconds.startup = Math.round((Date.now() - t) / 1000);
     }
-    seconds.startup = Math.round((Date.now() - t) / 1000);
-  }
-  if (only.some((n) => n !== 'startup')) await growNodes(fixture, 0);
-  if (wanted('logs')) {
-    await createLogTenants(fixture, logPods, lines as number, logsDir);
-    for (const pods of logPods) await measure('logs', `${pods} pods`, () => logs(ctx, fixture, pods, lines as number));
-  }
-  const perSize: Name[] = ['ls', 'policy', 'kubeplus', 'install', 'metrics'];
-  if (perSize.some(wanted)) {
-    for (const size of sizes) {
-      await growTenants(fixture, size);
-      const at = `${size} tenants`;
-      if (wanted('ls')) await measure('ls', at, () => ls(ctx, fixture));
-      if (wanted('policy')) await measure('policy', at, () => policyAudit(ctx, fixture));
-      if (wanted('kubeplus') && size <= (kubePlusMax as number))
-        await measure('kubeplus', at, () => kubePlus(ctx, fixture));
-      if (wanted('install')) await measure('install', at, () => install(ctx, fixture));
-      if (wanted('metrics')) await measure('metrics', at, () => metrics(ctx, fixture));
+    if (only.some((n) => n !== 'startup')) await growNodes(fixture, 0);
+    if (wanted('logs')) {
+      await createLogTenants(fixture, logPods, lines as number, logsDir);
+      for (const pods of logPods)
+        await measure('logs', `${pods} pods`, () => logs(ctx, fixture, pods, lines as number));
     }
+    const perSize: Name[] = ['ls', 'policy', 'kubeplus', 'install', 'metrics'];
+    if (perSize.some(wanted)) {
+      for (const size of sizes) {
+        await growTenants(fixture, size);
+        const at = `${size} tenants`;
+        if (wanted('ls')) await measure('ls', at, () => ls(ctx, fixture));
+        if (wanted('policy')) await measure('policy', at, () => policyAudit(ctx, fixture));
+        if (wanted('kubeplus') && size <= (kubePlusMax as number))
+          await measure('kubeplus', at, () => kubePlus(ctx, fixture));
+        if (wanted('install')) await measure('install', at, () => install(ctx, fixture));
+        if (wanted('metrics')) await measure('metrics', at, () => metrics(ctx, fixture));
+      }
+    }
+  } catch (error) {
+    if (!stopped.aborted) throw error;
   }
-} catch (error) {
-  if (!stopped.aborted) throw error;
+  if (!stopped.aborted) await record();
 } finally {
   await removeFixture(fixture);
   rmSync(logsDir, { recursive: true, force: true });
@@ -170,45 +218,6 @@ if (stopped.aborted) {
   log('interrupted: nothing recorded');
   process.exit(130);
 }
-
-const scenarios: ScenarioResult[] = [
-  ...(startupResult ? [startupResult] : []),
-  ...SCENARIOS.filter((n): n is Exclude<Name, 'startup'> => n !== 'startup' && rows.has(n)).map((n) => ({
-    name: n,
-    title: TITLES[n],
-    notes: NOTES[n],
-    rows: rows.get(n) ?? [],
-  })),
-];
-const date = new Date().toISOString().slice(0, 10);
-const results: Results & { secondsPerScenario: Record<string, number> } = {
-  date,
-  machine: machine(),
-  versions: measuredVersions,
-  settings: {
-    sizes,
-    runs: ctx.runs,
-    slowRuns: ctx.slowRuns,
-    logPods,
-    logLines: lines as number,
-    kubePlusMax: kubePlusMax as number,
-  },
-  totalSeconds: Math.round((Date.now() - started) / 1000),
-  secondsPerScenario: seconds,
-  failures,
-  scenarios,
-};
-const partial = values.only !== undefined;
-const file = path.join(ROOT, 'bench', 'results', `${date}${partial ? `-${only.join('-')}` : ''}.json`);
-mkdirSync(path.dirname(file), { recursive: true });
-await writeFormatted(file, JSON.stringify(results));
-log(`written: ${path.relative(ROOT, file)}`);
-if (!partial) {
-  await writeFormatted(path.join(ROOT, 'docs', 'benchmarks.md'), markdown(results));
-  log('written: docs/benchmarks.md');
-}
-console.log(markdown(results));
-log(`total ${Math.round(results.totalSeconds / 60)} min; per scenario (s): ${JSON.stringify(seconds)}`);
 if (failures.length) {
   console.error(`\n${failures.length} scenario(s) failed their correctness check:\n${failures.join('\n')}`);
   process.exitCode = 1;
