@@ -1,11 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
 import { Http2Streams, type OpenStream } from './http2-session.ts';
 import { ManagedFieldsFilter } from './managed-fields.ts';
+import { http, https } from './node-http.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
 import { type AuthMaterial, staticAuth, tlsOptions } from './static-auth.ts';
 import type { KubeList, KubeObject } from './objects.ts';
@@ -51,12 +51,12 @@ export interface ListOptions {
 
 interface Credentials extends AuthMaterial {
   /** client-node's, for a proxy; undefined: Node's own. */
-  agent: http.Agent | undefined;
+  agent: Agent | undefined;
 }
 
 interface Response {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -107,12 +107,12 @@ export class KubeClient {
     const { KubeConfig } = await import('@kubernetes/client-node');
     const config = new KubeConfig();
     config.loadFromString(JSON.stringify(resolved.config));
-    let agent: http.Agent | undefined;
+    let agent: Agent | undefined;
     const authorize = async (): Promise<Credentials> => {
       // Re-applied for each request so that exec-plugin and OIDC tokens refresh on long follows.
-      const opts: https.RequestOptions = { headers: {} };
+      const opts: RequestOptions = { headers: {} };
       await config.applyToHTTPSOptions(opts);
-      agent ??= opts.agent === false ? undefined : (opts.agent as http.Agent | undefined);
+      agent ??= opts.agent === false ? undefined : (opts.agent as Agent | undefined);
       return {
         agent,
         headers: opts.headers as Record<string, string>,
@@ -173,7 +173,7 @@ export class KubeClient {
     return new Promise((resolve, reject) => {
       // https.request hands these to tls.connect, secureContext included (its types leave it out).
       const request = transport.request(url, {
-        ...(tlsOptions(auth) as https.RequestOptions),
+        ...(tlsOptions(auth) as RequestOptions),
         method: spec.method ?? 'GET',
         headers,
         agent: auth.agent,

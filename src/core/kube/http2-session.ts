@@ -1,6 +1,7 @@
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
+import { loadHttp2 } from './node-http.ts';
 import { type AuthMaterial, tlsOptions } from './static-auth.ts';
 
 /** An answer to a long-lived GET: its status and headers, and the body as it comes. */
@@ -86,7 +87,7 @@ export class Http2Streams {
       this.refused = true;
       return undefined;
     }
-    const session = http2.connect(this.origin, { createConnection: () => socket });
+    const session = loadHttp2().connect(this.origin, { createConnection: () => socket });
     const pending = this.session;
     const forget = (): void => {
       if (this.session === pending) this.session = undefined;
