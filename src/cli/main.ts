@@ -106,8 +106,6 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
     return EXIT.ok;
   }
   const { args, format, options } = parsed;
-  // The renderers (string-width, js-yaml) load only when a command runs, never for --help.
-  const { renderResult } = await import('../output/render.ts');
   const context = await createContext(args, streams);
   let fleetClose: (() => void) | undefined;
   try {
@@ -122,6 +120,9 @@ async function parseAndRun(spec: CommandSpec, argv: string[], streams: Streams):
     }
     const { colour } = context;
     const show = async (shown: Listing | Document, before = ''): Promise<boolean> => {
+      // The renderers (string-width alone takes some 25 ms to load) load only for a result they
+      // print: never for --help, nor for a stream of log lines.
+      const { renderResult } = await import('../output/render.ts');
       const rendered = await renderResult(shown, { format, noHeaders: args.noHeaders, colour });
       if (rendered.stdout !== '') writeOut(streams, before + rendered.stdout);
       for (const line of rendered.stderr) streams.stderr(`${line}\n`);

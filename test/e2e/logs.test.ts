@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KUBECONFIG, apply, clusterEnv, kubectl, kubectlJson, uniqueName, waitFor } from '../support/cluster.ts';
-import { plugin, run } from '../support/run.ts';
+import { plugin, run, runTracingModules } from '../support/run.ts';
 import { deleteNamespaces, tenantNamespace } from '../support/tenants.ts';
 
 const logsDir = mkdtempSync(path.join(tmpdir(), 'mimt-e2e-logs-'));
@@ -220,6 +220,18 @@ describe('kubectl mimt logs', { timeout: 900_000 }, () => {
     const result = await logs([tenant]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), everything);
+  });
+
+  it('prints log lines without loading the table renderer, which ls does load', async () => {
+    // The bundle keeps each module that is imported on demand in a chunk named after it.
+    const chunk = /LOADED \S+\/chunks\/render-\w+\.js/;
+    const result = await runTracingModules(plugin('kubectl-mimt-logs'), [tenant], clusterEnv());
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(lines(result.stdout), everything);
+    assert.doesNotMatch(result.stderr, chunk);
+    const listing = await runTracingModules(plugin('kubectl-mimt-ls'), [tenant], clusterEnv());
+    assert.equal(listing.exitCode, 0, listing.stderr);
+    assert.match(listing.stderr, chunk);
   });
 
   it('adds init containers with --include-init and timestamps with -t', async () => {
