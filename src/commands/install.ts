@@ -13,7 +13,8 @@ import { bulkListing, planDocument, planText, upgradePlanResult } from '../views
 import { tenantDocument, viewTenants } from '../views/tenant.ts';
 
 export type InstallOptions =
-  | { mode: 'one'; request: InstallRequest; plan: boolean }
+  /** `document`: the tenant as installed is printed (json, yaml), so it is read back afterwards. */
+  | { mode: 'one'; request: InstallRequest; plan: boolean; document: boolean }
   | { mode: 'all'; bulk: BulkRequest; maxParallelClusters: number; plan: boolean }
   | { mode: 'kubeplus'; kubeplus: KubePlusRequest };
 
@@ -83,10 +84,13 @@ export async function install(options: InstallOptions, deps: InstallDeps): Promi
       ...(outcome.plan?.refusals.length ? { exitCode: EXIT.failure } : {}),
     };
   }
-  const tenant = await findTenant(client, outcome.tenant, 'mimt');
-  const [view] = viewTenants(await tenantInventory(client, tenant));
+  // Read back only to be printed whole (json, yaml): the line printed otherwise has all it needs.
+  const [view] = options.document
+    ? viewTenants(await tenantInventory(client, await findTenant(client, outcome.tenant, 'mimt')))
+    : [];
   const document = view ? tenantDocument(view) : { name: outcome.tenant };
-  const revision = view?.release ? `, revision ${view.release.revision}` : '';
+  const known = outcome.revision ?? view?.release?.revision;
+  const revision = known === undefined ? '' : `, revision ${known}`;
   return {
     type: 'document',
     document,

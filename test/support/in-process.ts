@@ -100,6 +100,8 @@ const DEFAULT_ANSWERS: HelmAnswers = {
   version: { stdout: 'v4.0.0+g0000000\n' },
   'show chart': { stdout: 'apiVersion: v2\nname: webapp\nversion: 1.2.0\nappVersion: "2.0"\n' },
   template: { stdout: webappTemplate() },
+  // What `helm upgrade --install --output json` answers, the fields mimt reads.
+  upgrade: { stdout: '{"name":"release","version":1,"info":{"status":"deployed"}}\n' },
 };
 
 /**

@@ -123,7 +123,7 @@ describe('install', () => {
   it('installs: namespace with the tenancy record, lock, policy, then helm upgrade --install', async () => {
     const { result, api, helm } = await run('install', ['acme', '--chart', './webapp', '--profile', 'strict'], []);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(result.stdout, 'tenant/acme installed (webapp 1.2.0, profile strict)\n');
+    assert.equal(result.stdout, 'tenant/acme installed (webapp 1.2.0, revision 1, profile strict)\n');
     const namespace = api.get('Namespace', undefined, 'acme');
     assert.equal(namespace?.metadata.labels?.['app.kubernetes.io/managed-by'], 'kubectl-mimt');
     assert.equal(namespace?.metadata.annotations?.['mimt.io/chart-version'], '1.2.0');
@@ -146,7 +146,7 @@ describe('install', () => {
       ['template', 'acme', './webapp', '--namespace', 'acme', '--include-crds'],
     ]);
     assert.deepEqual(calls.slice(2), [
-      ['upgrade', '--install', 'acme', './webapp', '--namespace', 'acme', '--timeout', '300s'],
+      ['upgrade', '--install', 'acme', './webapp', '--namespace', 'acme', '--timeout', '300s', '--output', 'json'],
     ]);
     const dryRuns = api.made({ method: 'POST', path: '/api/v1/namespaces/acme/pods' });
     assert.equal(dryRuns.length, 1);
@@ -213,8 +213,22 @@ describe('install', () => {
     });
     assert.deepEqual(owned, []);
     // 8 for the install itself (the namespace read and created, lock, 3 policy applies, record, lock
-    // release), 1 dry-run pod create, and 9 for the tenant's status it prints (2 to find it, 7 lists
-    // in its namespace).
+    // release) and 1 dry-run pod create: the line it prints needs no more.
+    assert.equal(api.requests.length, 9);
+  });
+
+  it('with -o json, reads the tenant back to print it as installed', async () => {
+    const { result, api } = await run('install', ['acme', '--chart', './webapp', '-o', 'json'], []);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const printed = JSON.parse(result.stdout) as {
+      kind: string;
+      metadata: { name: string };
+      spec: { namespace: string };
+    };
+    assert.equal(printed.kind, 'Tenant');
+    assert.equal(printed.metadata.name, 'acme');
+    assert.equal(printed.spec.namespace, 'acme');
+    // The 9 of the install, then 2 to find the tenant and 7 lists in its namespace.
     assert.equal(api.requests.length, 18);
   });
 });

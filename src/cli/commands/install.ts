@@ -115,7 +115,7 @@ export default defineCommand({
       describe: 'With --all across clusters: how many clusters upgrade at once',
     },
   },
-  options(args): InstallOptions {
+  options(args, format): InstallOptions {
     const positional = positionals(args);
     const { chart } = args;
     const timeoutMs = parseDuration('timeout', args.timeout);
@@ -207,6 +207,7 @@ export default defineCommand({
     return {
       mode: 'one',
       plan: args.plan,
+      document: format === 'json' || format === 'yaml',
       request: {
         tenant: assertTenantName(positional[0] as string),
         chart,

@@ -49,6 +49,8 @@ export interface InstallOutcome {
   namespace: string;
   chart: ChartInfo;
   release: string;
+  /** The release's revision after this run, as Helm reports it. */
+  revision?: number;
   /** Set when the tenant is suspended: it was installed or upgraded without starting a pod, and stays so. */
   suspendedAt?: string;
   /** With --dry-run: what would be created. */
@@ -120,6 +122,16 @@ async function currentRelease(
     labelSelector: `${HELM_RECORD_SELECTOR},name=${release}`,
   });
   return latestReleases(records.items).get(namespace)?.[0];
+}
+
+/** The revision in `helm upgrade --output json`'s answer; undefined when it does not say. */
+function releaseRevision(stdout: string): number | undefined {
+  try {
+    const version = (JSON.parse(stdout) as { version?: unknown }).version;
+    return typeof version === 'number' ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The chart rendered with the request's values, hooks included, as `helm template` prints it. */
@@ -454,12 +466,13 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
   const suspended = existing && suspendedAt(annotationsOf(existing));
   // An adopted tenant's release may be named otherwise than the tenant.
   const release = recorded ? recorded.release : name;
-  const outcome = (action: InstallAction): InstallOutcome => ({
+  const outcome = (action: InstallAction, revision: number | undefined): InstallOutcome => ({
     action,
     tenant: name,
     namespace: name,
     chart,
     release,
+    ...(revision === undefined ? {} : { revision }),
     ...(suspended ? { suspendedAt: suspended } : {}),
   });
   // The chart's replica counts and CronJobs would wake a suspended tenant: its zero-pod quota keeps
@@ -527,7 +540,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
 
     if (before?.status === 'deployed' && previousFingerprint === fingerprint) {
       progress(`release ${release}: unchanged (revision ${before.revision})`);
-      return outcome('unchanged');
+      return outcome('unchanged', before.revision);
     }
     progress(`release ${release}: helm upgrade --install ${request.chart} (${chart.name} ${chart.version})`);
     if (suspended) {
@@ -548,11 +561,20 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
       : [...(request.wait ? ['--wait'] : []), ...(before ? [await helm.rollbackFlag()] : [])];
     helmStarted = new Date();
     helmRan = true;
+    let revision: number | undefined;
     try {
-      await helm.run(
-        [...upgradeArgs(release, request), '--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...waiting],
+      const upgraded = await helm.run(
+        [
+          ...upgradeArgs(release, request),
+          '--timeout',
+          `${Math.ceil(request.timeoutMs / 1000)}s`,
+          ...waiting,
+          '--output',
+          'json',
+        ],
         { signal: stopped },
       );
+      revision = releaseRevision(upgraded.stdout);
     } catch (error) {
       if (suspended && before) {
         progress(`release ${release}: upgrade failed, rolling back to revision ${before.revision}`);
@@ -562,7 +584,7 @@ export async function installTenant(deps: InstallDeps, request: InstallRequest):
     }
     if (suspended) await suspendAgain();
     await applyNamespace(client, tenantNamespaceObject(request, chart, fingerprint, release));
-    return outcome(before ? 'upgraded' : 'installed');
+    return outcome(before ? 'upgraded' : 'installed', revision);
   } catch (error) {
     // A failed upgrade was rolled back to the old chart's replica counts, which must not wake it either.
     if (suspended && helmRan) await suspendAgain().catch(() => undefined);
