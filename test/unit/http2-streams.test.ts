@@ -8,30 +8,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { KubeClient } from '../../src/core/kube/client.ts';
-import type { ResolvedKubeconfig } from '../../src/core/kube/kubeconfig.ts';
+import { resolvedFor } from '../support/resolved.ts';
 import { selfSignedCertificate } from '../support/tls.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mimt-http2-'));
 const tls = selfSignedCertificate(dir);
 
-function resolved(port: number): ResolvedKubeconfig {
-  const server = `https://127.0.0.1:${port}`;
-  return {
-    contextName: 'test',
-    namespace: 'default',
-    namespaceExplicit: false,
-    server,
-    files: [],
-    config: {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server, 'certificate-authority-data': tls.cert.toString('base64') } }],
-      users: [{ name: 'u', user: { token: 'abc' } }],
-      contexts: [{ name: 'test', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'test',
-    },
-  };
-}
+const resolved = (port: number) => resolvedFor(`https://127.0.0.1:${port}`, tls.cert);
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

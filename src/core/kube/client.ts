@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type RequestFailure, describeRequestFailure } from './api-error.ts';
 import { Http2Streams, type OpenStream } from './http2-session.ts';
+import { type ItemsKey, ListItemsParser } from './list-items.ts';
 import { ManagedFieldsFilter } from './managed-fields.ts';
 import { http, https } from './node-http.ts';
 import type { ResolvedKubeconfig } from './kubeconfig.ts';
@@ -58,6 +59,8 @@ interface Response {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** A list's items, parsed one by one as they came; `body` is then the list without them. */
+  items?: { key: ItemsKey; values: unknown[] };
 }
 
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -225,29 +228,49 @@ export class KubeClient {
     });
   }
 
-  private async once(spec: RequestSpec): Promise<Response> {
+  /** One request; with `listItems`, a list's items are parsed as they arrive (see list-items.ts). */
+  private async once(spec: RequestSpec, listItems: boolean): Promise<Response> {
     const started = Date.now();
     const response = await this.open(spec, this.options.requestTimeoutMs);
-    const body = new ManagedFieldsFilter();
+    const parts: Buffer[] = [];
+    const list = listItems ? new ListItemsParser() : undefined;
+    const filter = new ManagedFieldsFilter(list ? (part) => list.push(part) : (part) => parts.push(Buffer.from(part)));
     // Each chunk as it arrives: iterating the stream would join the chunks buffered meanwhile
     // into one more copy of the answer.
-    response.on('data', (chunk: Buffer) => body.push(chunk));
+    const onData = (chunk: Buffer): void => {
+      try {
+        filter.push(chunk);
+      } catch (error) {
+        response.destroy(error as Error);
+      }
+    };
+    response.on('data', onData);
     await finished(response);
+    // A kept-alive socket holds its last answer, and through this listener the body read from it.
+    response.off('data', onData);
+    filter.end();
     const status = response.statusCode ?? 0;
     this.options.onRequest?.(
       `${spec.method ?? 'GET'} ${this.url(spec.path, spec.query).href} ${status} in ${Date.now() - started} milliseconds`,
     );
-    return { status, headers: response.headers, body: body.end() };
+    if (!list) return { status, headers: response.headers, body: Buffer.concat(parts) };
+    const answer = list.end();
+    const items = answer.key && { key: answer.key, values: answer.items };
+    return { status, headers: response.headers, body: answer.envelope, items };
   }
 
   /** One request with bounded retries; resolves with the parsed JSON body of a 2xx answer. */
-  async request<T>(spec: RequestSpec): Promise<T> {
+  request<T>(spec: RequestSpec): Promise<T> {
+    return this.answer<T>(spec, false);
+  }
+
+  private async answer<T>(spec: RequestSpec, listItems: boolean): Promise<T> {
     const method = spec.method ?? 'GET';
     const maxRetries = this.options.maxRetries ?? 3;
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
       try {
-        response = await this.once(spec);
+        response = await this.once(spec, listItems);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (this.signalOf(spec)?.aborted) throw error;
@@ -260,7 +283,10 @@ export class KubeClient {
         throw this.failure(spec, { code, message: (error as Error).message });
       }
       if (response.status >= 200 && response.status < 300) {
-        return (response.body.length === 0 ? undefined : JSON.parse(response.body.toString('utf8'))) as T;
+        if (response.body.length === 0) return undefined as T;
+        const value = JSON.parse(response.body.toString('utf8'));
+        if (response.items) value[response.items.key] = response.items.values;
+        return value as T;
       }
       // A 429 was never processed, so any verb may be retried; a 5xx only for reads.
       const retryable = response.status === 429 || (method === 'GET' && RETRYABLE_STATUS.has(response.status));
@@ -295,17 +321,20 @@ export class KubeClient {
     let page: P;
     let next: string | undefined;
     do {
-      page = await this.request<P>({
-        path,
-        accept,
-        query: {
-          ...extra,
-          labelSelector: options.labelSelector,
-          fieldSelector: options.fieldSelector,
-          limit: options.pageSize ?? 500,
-          continue: next,
+      page = await this.answer<P>(
+        {
+          path,
+          accept,
+          query: {
+            ...extra,
+            labelSelector: options.labelSelector,
+            fieldSelector: options.fieldSelector,
+            limit: options.pageSize ?? 500,
+            continue: next,
+          },
         },
-      });
+        true,
+      );
       take(page);
       next = page.metadata?.continue || undefined;
     } while (next);

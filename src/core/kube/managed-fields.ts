@@ -13,6 +13,10 @@
  * `manager` first, as ManagedFieldsEntry declares it; so a data key that happens to be named
  * managedFields (a ConfigMap's, say) is not taken for them. A quote inside a string is always
  * escaped, so no string can hold the key's bytes.
+ *
+ * What it lets through goes to a sink, part by part, as views of the chunks it was given: a sink
+ * that holds a part past the chunk's 'data' event copies it. A comma that ends a part is held back
+ * until what follows it is known, since a dropped first member takes the comma after it.
  */
 
 const KEY = Buffer.from('"managedFields":[{"manager":');
@@ -24,9 +28,11 @@ const OPEN_ARRAY = 0x5b;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_ARRAY = 0x5d;
 const CLOSE_OBJECT = 0x7d;
+const COMMA_BYTE = Buffer.from(',');
 
 export class ManagedFieldsFilter {
-  private readonly kept: Buffer[] = [];
+  /** A comma let through last, not yet given to the sink. */
+  private heldComma = false;
   /** Bytes at a chunk's end that may be the start of the key: decided with the next chunk. */
   private pending = Buffer.alloc(0);
   /** Inside a managedFields value: how deep, and whether inside a string (after a backslash). */
@@ -36,6 +42,12 @@ export class ManagedFieldsFilter {
   private escaped = false;
   /** The dropped member came first in its object: the comma after it goes too. */
   private dropComma = false;
+
+  private readonly sink: (part: Buffer) => void;
+
+  constructor(sink: (part: Buffer) => void) {
+    this.sink = sink;
+  }
 
   push(chunk: Buffer): void {
     const buf = this.joined(chunk);
@@ -85,23 +97,27 @@ export class ManagedFieldsFilter {
     return chunk;
   }
 
-  /** Everything let through, as one JSON text. */
-  end(): Buffer {
+  /** The answer has ended: the bytes held back go to the sink. */
+  end(): void {
     this.keep(this.pending);
     this.pending = Buffer.alloc(0);
-    return this.kept.length === 1 ? (this.kept[0] as Buffer) : Buffer.concat(this.kept);
+    if (this.heldComma) this.sink(COMMA_BYTE);
+    this.heldComma = false;
   }
 
   private keep(part: Buffer): void {
-    if (part.length) this.kept.push(Buffer.from(part));
+    if (!part.length) return;
+    if (this.heldComma) this.sink(COMMA_BYTE);
+    this.heldComma = part[part.length - 1] === COMMA;
+    const through = this.heldComma ? part.subarray(0, -1) : part;
+    if (through.length) this.sink(through);
   }
 
-  /** Drops a comma that ends what was kept so far; whether there was one. */
+  /** Drops a comma that ends what was let through so far; whether there was one. */
   private trimComma(): boolean {
-    const last = this.kept.at(-1);
-    if (last?.at(-1) !== COMMA) return false;
-    this.kept[this.kept.length - 1] = last.subarray(0, -1);
-    return true;
+    const held = this.heldComma;
+    this.heldComma = false;
+    return held;
   }
 
   /** Walks the skipped value from `i`; the index after it, or the chunk's length while it goes on. */
