@@ -2,6 +2,7 @@ import { usageError } from '../core/errors.ts';
 import type { KubeClient } from '../core/kube/client.ts';
 import { colourEnabled } from '../output/colour.ts';
 import { type GlobalArgs, clientOptions, connectionOptions } from './flags.ts';
+import { keepYoungGenerationSmall } from './heap.ts';
 import type { Streams } from './printer.ts';
 import type { CommandContext } from './spec.ts';
 
@@ -37,13 +38,20 @@ export async function createContext(
   let client: Promise<KubeClient> | undefined;
   return {
     kube() {
-      client ??= (async () => {
+      if (client) return client;
+      client = (async () => {
         const [{ loadKubeconfig }, { KubeClient }] = await Promise.all([
           import('../core/kube/kubeconfig.ts'),
           import('../core/kube/client.ts'),
         ]);
         return KubeClient.create(loadKubeconfig(connectionOptions(args, cluster), streams.env), options);
       })();
+      // After the command has sent its first requests, while it waits for the answers: not on the
+      // way to the first request (or a followed log's first line).
+      client.then(
+        () => setImmediate(keepYoungGenerationSmall),
+        () => undefined,
+      );
       return client;
     },
     progress(line) {
