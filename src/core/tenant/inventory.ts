@@ -43,11 +43,13 @@ import {
 } from './workloads.ts';
 
 /**
- * Items per list request. kubectl pages by 500; mimt takes bigger pages so that a listing of a
- * thousand tenants (a thousand namespaces, two thousand pods) still costs one request per list,
- * while a page stays a bounded answer on far bigger clusters.
+ * Items per list request. kubectl pages by 500; mimt takes pages big enough that a listing of ten
+ * thousand tenants (twenty thousand pods) still costs one request per list, while a page stays a
+ * bounded answer on far bigger clusters. A page costs no more memory than its items: they are
+ * parsed one by one as they arrive (core/kube/list-items.ts). At 10,000 tenants, pages of 5000 made
+ * `ls` send 17 requests, with the same peak memory and time.
  */
-export const PAGE_SIZE = 5000;
+export const PAGE_SIZE = 50_000;
 
 /** Everything a listing joins, fetched with a fixed number of requests whatever the tenant count. */
 export interface Inventory {
