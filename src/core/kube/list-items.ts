@@ -7,9 +7,8 @@
  * envelope around the array (kind, metadata with `continue`, a Table's column definitions).
  *
  * The scan is over bytes and relies on what every API server sends: compact JSON, a top-level
- * object whose `items` or `rows` member is an array of objects. Strings are skipped with the
- * native indexOf, so most of an answer (names, labels, annotations) is not looked at byte by byte.
- * An answer without such a member (a Status, an error) is all envelope.
+ * object whose `items` or `rows` member is an array of objects. An answer without such a member
+ * (a Status, an error) is all envelope.
  */
 
 const QUOTE = 0x22;
@@ -37,7 +36,7 @@ export class ListItemsParser {
   private key: ItemsKey | undefined;
   private depth = 0;
   private inString = false;
-  /** The string's last byte so far was an unpaired backslash, in a chunk before this one. */
+  /** The last byte of the chunk before was a backslash inside a string, escaping what comes next. */
   private escaped = false;
   /** Inside the items array. */
   private splitting = false;
@@ -109,26 +108,24 @@ export class ListItemsParser {
     return ITEM_KEYS.find((k) => text.endsWith(`"${k}":`));
   }
 
-  /** From inside a string at `i`: the index after its closing quote, or the chunk's length. */
+  /**
+   * From inside a string at `i`: the index after its closing quote, or the chunk's length. Byte by
+   * byte: strings in a list average 15 bytes, too short for indexOf's call to pay (a 55 MB pod list
+   * took 180 ms to split with it, 90 without).
+   */
   private skipString(chunk: Buffer, i: number): number {
-    for (let from = i; ;) {
-      const quote = chunk.indexOf(QUOTE, from);
-      const end = quote === -1 ? chunk.length : quote;
-      // Backslashes right before the quote (or the chunk's end), and the one carried over.
-      let run = 0;
-      while (end - run - 1 >= i && chunk[end - run - 1] === BACKSLASH) run += 1;
-      if (end - run === i && this.escaped) run += 1;
-      if (quote === -1) {
-        this.escaped = run % 2 === 1;
-        return chunk.length;
-      }
-      this.escaped = false;
-      if (run % 2 === 0) {
+    let escaped = this.escaped;
+    for (; i < chunk.length; i += 1) {
+      const c = chunk[i] as number;
+      if (escaped) escaped = false;
+      else if (c === BACKSLASH) escaped = true;
+      else if (c === QUOTE) {
         this.inString = false;
-        return quote + 1;
+        this.escaped = false;
+        return i + 1;
       }
-      from = quote + 1;
-      i = from;
     }
+    this.escaped = escaped;
+    return i;
   }
 }
