@@ -40,7 +40,7 @@ async function serve(handler: Handler): Promise<{ client: KubeClient; paths: str
 }
 
 describe('lists read item by item', () => {
-  it('gives every page in order, without managedFields, however the answer is cut', async () => {
+  it('gives every page in order, without managedFields, from answers sent in 7-byte pieces', async () => {
     const { client, paths } = await serve(async (req, res) => {
       const second = req.url?.includes('continue=next');
       res.writeHead(200, { 'content-type': 'application/json' });
